@@ -1,0 +1,36 @@
+# newsfacts — two commands on a fresh machine: `make demo` and `make test`.
+# Each creates .venv and installs the pinned dependencies first (once).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+DATE   ?= 2025-03-15
+
+.PHONY: install demo test backfill lock clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+## Run news_nightly for DATE (default 2025-03-15) on the embedded warehouse and the offline corpus.
+demo: $(STAMP)
+	$(BIN)/newsfacts demo --date $(DATE)
+
+## Unit and integration tests (real PostgreSQL on 127.0.0.1:5432, real HTTP on 127.0.0.1).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Regenerate constraints.txt from a fresh resolution of pyproject.toml.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[dev]"
+	.lock-venv/bin/python -m pip freeze --exclude newsfacts | sort -f > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .newsfacts

@@ -1,0 +1,129 @@
+"""``newsfacts``: the command line for humans, on the same functions the DAGs use.
+
+    newsfacts migrate                         apply sql/migrations to the warehouse
+    newsfacts extract [--url URL] FILE        one saved HTML page -> one JSON object
+    newsfacts extract --text FILE --published YYYY-MM-DD
+    newsfacts extract --jsonl < docs.jsonl    many documents, one JSON line each
+    newsfacts sources [--file PATH]           validate and list the configured outlets
+    newsfacts demo [--date YYYY-MM-DD]        run news_nightly on the offline corpus
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from newsfacts.migrations import migrate
+    from newsfacts.warehouse import describe, resolve_dsn
+
+    dsn = resolve_dsn()
+    applied = migrate(dsn)
+    print(f"warehouse {describe(dsn)}: {len(applied)} migration(s) applied", *applied, sep="\n  ")
+    return 0
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from extractors.document import analyze
+
+    if args.jsonl:
+        return _extract_jsonl(sys.stdin.buffer, sys.stdout)
+    if not args.file:
+        print("newsfacts extract: FILE is required unless --jsonl is given", file=sys.stderr)
+        return 2
+    raw = Path(args.file).read_bytes()
+    if args.text:
+        result = analyze(doc_id=args.file, text=raw.decode("utf-8", errors="replace"), url=args.url,
+                         published=args.published)
+    else:
+        result = analyze(doc_id=args.file, html=raw, url=args.url, published=args.published)
+    json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 1 if "error" in result else 0
+
+
+def _extract_jsonl(stream, out) -> int:
+    """One JSON line out per line in, in order; a bad line never stops the batch."""
+    from extractors.document import analyze
+
+    for line_no, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            doc = json.loads(raw.decode("utf-8", errors="replace"))
+            if not isinstance(doc, dict):
+                raise ValueError("each line must be a JSON object")
+        except ValueError as exc:
+            result = {"id": None, "error": f"line {line_no}: invalid JSON: {exc}"}
+        else:
+            result = analyze(
+                doc_id=doc.get("id"),
+                html=doc.get("html"),
+                text=doc.get("text"),
+                url=doc.get("url"),
+                published=doc.get("published") or doc.get("published_at"),
+            )
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from extractors.sources import SourcesError, load_sources
+    from newsfacts import settings
+
+    path = Path(args.file) if args.file else settings.sources_path()
+    try:
+        sources = load_sources(path)
+    except SourcesError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for s in sources:
+        print(f"{s.slug:28} {s.perspective:20} {s.country} {s.language}  {s.feed_url}")
+    print(f"{len(sources)} sources in {path}")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from newsfacts.demo import run_demo
+
+    return run_demo(args.date, port=args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsfacts", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("migrate", help="apply SQL migrations to the warehouse").set_defaults(func=_cmd_migrate)
+
+    extract = commands.add_parser("extract", help="extract an article (and its facts) as JSON")
+    extract.add_argument("file", nargs="?", help="saved HTML page, or plain text with --text")
+    extract.add_argument("--url", help="URL the page was served at")
+    extract.add_argument("--text", action="store_true", help="FILE is plain text; first line is the title")
+    extract.add_argument("--published", help="publication date YYYY-MM-DD (or ISO 8601)")
+    extract.add_argument("--jsonl", action="store_true",
+                         help='read {"id","url","html"} or {"id","text","published"} lines on stdin')
+    extract.set_defaults(func=_cmd_extract)
+
+    sources = commands.add_parser("sources", help="validate and list the sources file")
+    sources.add_argument("--file", help="sources file (default: $NEWSFACTS_SOURCES or sources.yml)")
+    sources.set_defaults(func=_cmd_sources)
+
+    demo = commands.add_parser("demo", help="run news_nightly for a day of the offline corpus")
+    demo.add_argument("--date", type=date.fromisoformat, default=date(2025, 3, 15))
+    demo.add_argument("--port", type=int, default=8765, help="port of the local fixture server")
+    demo.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""Stage 2: fetch the pages of the window's links and store them compressed in raw.pages.
+
+Which links are fetched:
+- never fetched yet;
+- failed with a transient reason (timeout, connection error, HTTP 429/5xx), or any
+  failure when ``retry_failed`` is set (after fixing something by hand);
+- fetched, but the feed now claims a newer update time than at the last fetch: the
+  article was updated, so we ask again (conditionally, with the stored ETag).
+Anything else is left alone, so a re-run of a finished window makes no request.
+
+A new body is stored as a new page version (same body twice is stored once) and resets
+the link's extraction status so stage 3 extracts it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import psycopg
+
+from extractors.fetch import RETRYABLE_OUTCOMES, RETRYABLE_STATUSES, FetchResult, Fetcher
+from newsfacts import settings
+from newsfacts.poll import deterministic_gzip
+from newsfacts.warehouse import connect
+from newsfacts.window import Window
+
+log = logging.getLogger(__name__)
+
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+#: Pages written per transaction: bounds memory (bodies are held until written).
+BATCH = 50
+
+
+@dataclass
+class _Link:
+    link_id: int
+    source_id: int
+    fetch_url: str
+    claimed_update: object
+    etag: str | None
+    last_modified: str | None
+
+
+def _links_to_fetch(conn: psycopg.Connection, window: Window, retry_failed: bool) -> list[_Link]:
+    rows = conn.execute(
+        """
+        SELECT l.link_id, l.source_id, l.fetch_url, l.claimed_updated_at,
+               CASE WHEN l.fetch_outcome = 'ok' THEN p.etag END,
+               CASE WHEN l.fetch_outcome = 'ok' THEN p.last_modified END
+        FROM raw.links l
+        LEFT JOIN LATERAL (
+            SELECT etag, last_modified FROM raw.pages WHERE link_id = l.link_id
+            ORDER BY page_id DESC LIMIT 1
+        ) p ON true
+        WHERE l.window_start = %(start)s
+          AND (l.fetch_outcome IS NULL
+               OR (l.fetch_outcome <> 'ok' AND (%(retry_all)s
+                   OR l.fetch_outcome = ANY(%(transient)s)
+                   OR (l.fetch_outcome = 'http_error' AND l.http_status = ANY(%(statuses)s))))
+               OR (l.fetch_outcome = 'ok' AND l.claimed_updated_at > l.fetched_claimed_update))
+        ORDER BY l.link_id
+        """,
+        {
+            "start": window.start,
+            "retry_all": retry_failed,
+            "transient": list(RETRYABLE_OUTCOMES),
+            "statuses": list(RETRYABLE_STATUSES),
+        },
+    ).fetchall()
+    return [_Link(*row) for row in rows]
+
+
+def _store_batch(
+    conn: psycopg.Connection, batch: list[tuple[_Link, FetchResult]], window: Window
+) -> None:
+    with conn.transaction(), conn.cursor() as cur:
+        for link, result in batch:
+            if result.ok:
+                body = result.body
+                cur.execute(
+                    """
+                    INSERT INTO raw.pages (link_id, body_sha256, body_gzip, body_bytes, final_url,
+                        http_status, content_type, etag, last_modified, served_at, fetched_window)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                    ON CONFLICT (link_id, body_sha256) DO NOTHING
+                    """,
+                    (
+                        link.link_id, hashlib.sha256(body).digest(), deterministic_gzip(body),
+                        len(body), result.final_url, result.status, result.content_type,
+                        result.etag, result.last_modified, result.served_at, window.start,
+                    ),
+                )
+                new_version = cur.rowcount == 1
+                cur.execute(
+                    """
+                    UPDATE raw.links SET fetch_outcome = 'ok', fetch_detail = NULL, http_status = %s,
+                        fetched_claimed_update = claimed_updated_at,
+                        extract_outcome = CASE WHEN %s THEN NULL ELSE extract_outcome END,
+                        extract_detail = CASE WHEN %s THEN NULL ELSE extract_detail END
+                    WHERE link_id = %s
+                    """,
+                    (result.status, new_version, new_version, link.link_id),
+                )
+            elif result.outcome == "not_modified":
+                cur.execute(
+                    "UPDATE raw.links SET fetched_claimed_update = claimed_updated_at WHERE link_id = %s",
+                    (link.link_id,),
+                )
+            else:
+                cur.execute(
+                    """
+                    UPDATE raw.links SET fetch_outcome = %s, fetch_detail = %s, http_status = %s
+                    WHERE link_id = %s
+                    """,
+                    (result.outcome, result.detail, result.status, link.link_id),
+                )
+
+
+def fetch_pages(dsn: str, window: Window, run_id: str, *, retry_failed: bool = False) -> dict:
+    """Fetch what the window needs; return counts for XCom."""
+    counts = {"requested": 0, "stored": 0, "failed": 0}
+    seconds: dict[int, float] = defaultdict(float)
+    with connect(dsn) as conn:
+        links = _links_to_fetch(conn, window, retry_failed)
+        with Fetcher(settings.page_policy()) as fetcher, ThreadPoolExecutor(
+            max_workers=settings.fetch_workers()
+        ) as pool:
+
+            def fetch(link: _Link) -> tuple[_Link, FetchResult]:
+                return link, fetcher.get(
+                    link.fetch_url, accept=PAGE_ACCEPT, etag=link.etag, last_modified=link.last_modified
+                )
+
+            # Chunks keep at most BATCH bodies in memory while they wait to be written.
+            for offset in range(0, len(links), BATCH):
+                batch = list(pool.map(fetch, links[offset : offset + BATCH]))
+                for link, result in batch:
+                    counts["requested"] += 1
+                    seconds[link.source_id] += result.elapsed
+                    if result.ok:
+                        counts["stored"] += 1
+                    elif result.outcome != "not_modified":
+                        counts["failed"] += 1
+                        log.warning("page %s failed: %s (%s)", link.fetch_url, result.outcome, result.detail)
+                _store_batch(conn, batch, window)
+        _record_seconds(conn, window, run_id, seconds)
+    return counts
+
+
+def _record_seconds(conn: psycopg.Connection, window: Window, run_id: str, seconds: dict[int, float]) -> None:
+    with conn.transaction(), conn.cursor() as cur:
+        cur.executemany(
+            """
+            INSERT INTO ops.run_metrics (window_start, source_id, window_end, run_id, fetch_seconds)
+            VALUES (%s, %s, %s, %s, %s)
+            ON CONFLICT (window_start, source_id) DO UPDATE SET
+                run_id = EXCLUDED.run_id, fetch_seconds = EXCLUDED.fetch_seconds
+            """,
+            [(window.start, sid, window.end, run_id, s) for sid, s in sorted(seconds.items())],
+        )

@@ -1,0 +1,31 @@
+"""The SQL files of ``sql/queries/``, runnable from Python as from psql.
+
+Query files take parameters the psql way (``:'day'``, set with ``psql -v day=...``), so
+an analyst can run them as they are; :func:`load` turns those into psycopg
+placeholders for programmatic use.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from newsfacts import settings
+
+_PSQL_VARIABLE = re.compile(r"(?<!:):'([A-Za-z_][A-Za-z0-9_]*)'")
+QUERIES_DIR = settings.SQL_DIR / "queries"
+
+
+def load(name: str, directory: Path = QUERIES_DIR) -> str:
+    """The query ``name`` (file stem) with ``:'var'`` rewritten as ``%(var)s``."""
+    sql = (directory / f"{name}.sql").read_text(encoding="utf-8")
+    sql = sql.replace("%", "%%")
+    return _PSQL_VARIABLE.sub(r"%(\1)s", sql)
+
+
+def question(name: str, directory: Path = QUERIES_DIR) -> str:
+    """The plain-words question a query answers: its first comment line."""
+    for line in (directory / f"{name}.sql").read_text(encoding="utf-8").splitlines():
+        if line.startswith("--"):
+            return line.lstrip("- ").strip()
+    return name
