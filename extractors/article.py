@@ -128,6 +128,23 @@ def _structured_date(doc: lxml.html.HtmlElement) -> datetime | None:
     return None
 
 
+def _structured_authors(doc: lxml.html.HtmlElement) -> list[str]:
+    """Author names from JSON-LD (``author`` as a name, a Person, or a list of them)."""
+    names = []
+    for script in doc.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        for node in _json_ld_nodes(data):
+            authors = node.get("author") or []
+            for author in authors if isinstance(authors, list) else [authors]:
+                name = author.get("name") if isinstance(author, dict) else author
+                if isinstance(name, str):
+                    names.append(name)
+    return names
+
+
 def _json_ld_nodes(data: object) -> list[dict]:
     """The objects of a JSON-LD block: a single object, a list, or an ``@graph``."""
     nodes = data if isinstance(data, list) else [data]
@@ -204,7 +221,9 @@ def extract_article(
     words = len(text.split())
     if words < MIN_WORDS:
         raise ExtractionError("no_text", f"no article text found ({words} words)")
-    title = " ".join((page.title or page.meta_data.get("og", {}).get("title", "") or "").split())
+    og = page.meta_data.get("og", {})
+    h1 = page.clean_doc.xpath("string(//h1[1])")
+    title = " ".join((page.title or (og.get("title") if isinstance(og, dict) else "") or h1 or "").split())
     if not title:
         raise ExtractionError("no_title", "article has no title")
 
@@ -214,7 +233,7 @@ def extract_article(
         url=url,
         canonical_url=_canonical(url, page.canonical_link),
         title=title,
-        authors=_clean_authors(page.authors),
+        authors=_clean_authors(page.authors or _structured_authors(page.clean_doc)),
         published_at=plausible(published, not_after=not_after),
         language=(page.meta_lang or None),
         text=text,

@@ -111,10 +111,16 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     if content_type:
         headers["content-type"] = content_type
     parsed = feedparser.parse(body, response_headers=headers)
+    warning = parsed.get("bozo_exception") if parsed.bozo else None
+    # feedparser flags a missing/odd Content-Type or an overridden encoding the same
+    # way as broken XML; only the latter makes a document malformed.
+    broken = warning is not None and not isinstance(
+        warning, (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+    )
     problem = None
-    if parsed.bozo and not isinstance(parsed.bozo_exception, feedparser.NonXMLContentType):
-        problem = f"malformed feed ({type(parsed.bozo_exception).__name__}: {parsed.bozo_exception})"
-    if not parsed.entries and parsed.bozo:
+    if warning is not None and not isinstance(warning, feedparser.NonXMLContentType):
+        problem = f"malformed feed ({type(warning).__name__}: {warning})"
+    if not parsed.entries and broken:
         salvaged = _salvage_entries(body, url)
         if salvaged:
             return ParsedFeed(
@@ -123,9 +129,8 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
                 entries=salvaged,
                 problem=f"{problem}; {len(salvaged)} entries salvaged",
             )
+        raise FeedError("malformed", problem or "malformed feed")
     if not parsed.entries:
-        if parsed.bozo:
-            raise FeedError("malformed", problem or "malformed feed")
         if not parsed.version:
             raise FeedError("not_a_feed", "document is not RSS, Atom or JSON Feed")
         raise FeedError("no_entries", f"{parsed.version} feed with no entries")

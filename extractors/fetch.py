@@ -124,6 +124,8 @@ class _BoundedDecoder:
         self._chunks.append(data)
 
     def result(self) -> bytes:
+        if self._inflater is not None and not self._inflater.eof:
+            raise _Failure("decode_error", "compressed body ends before its end marker")
         return b"".join(self._chunks)
 
 

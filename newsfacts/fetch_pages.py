@@ -1,11 +1,12 @@
 """Stage 2: fetch the pages of the window's links and store them compressed in raw.pages.
 
 Which links are fetched:
-- never fetched yet;
-- failed with a transient reason (timeout, connection error, HTTP 429/5xx), or any
-  failure when ``retry_failed`` is set (after fixing something by hand);
-- fetched, but the feed now claims a newer update time than at the last fetch: the
-  article was updated, so we ask again (conditionally, with the stored ETag).
+- the window's links never fetched yet;
+- the window's links that failed with a transient reason (timeout, connection error,
+  HTTP 429/5xx), or with any reason when ``retry_failed`` is set;
+- any link whose feed claims an update, made before the window's end, newer than the
+  one we fetched: the article changed, so we ask again (conditionally, with the stored
+  ETag). The run of the day an update is claimed on picks it up.
 Anything else is left alone, so a re-run of a finished window makes no request.
 
 A new body is stored as a new page version (same body twice is stored once) and resets
@@ -57,16 +58,18 @@ def _links_to_fetch(conn: psycopg.Connection, window: Window, retry_failed: bool
             SELECT etag, last_modified FROM raw.pages WHERE link_id = l.link_id
             ORDER BY page_id DESC LIMIT 1
         ) p ON true
-        WHERE l.window_start = %(start)s
-          AND (l.fetch_outcome IS NULL
-               OR (l.fetch_outcome <> 'ok' AND (%(retry_all)s
-                   OR l.fetch_outcome = ANY(%(transient)s)
-                   OR (l.fetch_outcome = 'http_error' AND l.http_status = ANY(%(statuses)s))))
-               OR (l.fetch_outcome = 'ok' AND l.claimed_updated_at > l.fetched_claimed_update))
+        WHERE (l.window_start = %(start)s
+               AND (l.fetch_outcome IS NULL
+                    OR (l.fetch_outcome <> 'ok' AND (%(retry_all)s
+                        OR l.fetch_outcome = ANY(%(transient)s)
+                        OR (l.fetch_outcome = 'http_error' AND l.http_status = ANY(%(statuses)s))))))
+           OR (l.fetch_outcome = 'ok' AND l.claimed_updated_at < %(end)s
+               AND l.claimed_updated_at > coalesce(l.fetched_claimed_update, '-infinity'))
         ORDER BY l.link_id
         """,
         {
             "start": window.start,
+            "end": window.end,
             "retry_all": retry_failed,
             "transient": list(RETRYABLE_OUTCOMES),
             "statuses": list(RETRYABLE_STATUSES),

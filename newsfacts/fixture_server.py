@@ -34,10 +34,14 @@ class FixtureServer:
         self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
         self._httpd.daemon_threads = True
         self.base_url = f"http://{host}:{self._httpd.server_port}"
+        self.corpus = corpus
         self.site = FixtureSite(self.base_url, corpus)
         self._lock = threading.Lock()
         self.requests: Counter[str] = Counter()
         self.request_log: list[tuple[float, str]] = []
+        self.last_headers: dict[str, dict[str, str]] = {}
+        self._in_flight: Counter[str] = Counter()
+        self.max_in_flight: Counter[str] = Counter()
         self._thread: threading.Thread | None = None
 
     # -- lifecycle --------------------------------------------------------------------
@@ -62,6 +66,14 @@ class FixtureServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
+    def load(self, corpus: Path | None = None) -> None:
+        """Render the site again from ``corpus`` (default: the current one), dropping
+        any route changed with :meth:`put`."""
+        site = FixtureSite(self.base_url, corpus or self.corpus)
+        with self._lock:
+            self.corpus = corpus or self.corpus
+            self.site = site
+
     def put(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8", **route) -> None:
         """Serve ``body`` at ``path`` from now on (e.g. an updated article)."""
         with self._lock:
@@ -71,6 +83,8 @@ class FixtureServer:
         with self._lock:
             self.requests.clear()
             self.request_log.clear()
+            self.last_headers.clear()
+            self.max_in_flight.clear()
 
     def total_requests(self) -> int:
         with self._lock:
@@ -87,11 +101,18 @@ class FixtureServer:
             best = max(best, last - first + 1)
         return best
 
-    def _record(self, path: str) -> Route | None:
+    def _record(self, path: str, headers) -> Route | None:
         with self._lock:
             self.requests[path] += 1
             self.request_log.append((time.monotonic(), path))
+            self.last_headers[path] = dict(headers.items())
+            self._in_flight[path] += 1
+            self.max_in_flight[path] = max(self.max_in_flight[path], self._in_flight[path])
             return self.site.routes.get(path)
+
+    def _done(self, path: str) -> None:
+        with self._lock:
+            self._in_flight[path] -= 1
 
     # -- the handler ---------------------------------------------------------------------
 
@@ -104,11 +125,26 @@ class FixtureServer:
             def log_message(self, format, *args):  # noqa: A002 - signature from the base class
                 pass
 
+            _busy: str | None = None
+
             def do_GET(self):
+                self._busy = urlsplit(self.path).path
                 try:
-                    self._respond(server._record(urlsplit(self.path).path))
+                    self._respond(server._record(self._busy, self.headers))
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout we provoked on purpose)
+                finally:
+                    self._release()
+
+            def _release(self):
+                if self._busy is not None:
+                    server._done(self._busy)
+                    self._busy = None
+
+            def send_response(self, code, message=None):
+                # A request stops counting as in flight once we start answering it.
+                self._release()
+                super().send_response(code, message)
 
             def _respond(self, route: Route | None):
                 if route is None:
@@ -137,7 +173,10 @@ class FixtureServer:
                 self.send_header("ETag", etag)
                 if route.last_modified:
                     self.send_header("Last-Modified", format_datetime(route.last_modified, usegmt=True))
-                if "gzip" in self.headers.get("Accept-Encoding", "") and len(body) > 512:
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
+                precompressed = any(k.lower() == "content-encoding" for k in route.headers)
+                if not precompressed and "gzip" in self.headers.get("Accept-Encoding", "") and len(body) > 512:
                     body = gzip.compress(body, mtime=0)
                     self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Length", str(len(body)))

@@ -40,6 +40,7 @@ class Route:
     generate: str | None = None
     megabytes: float = 0.0
     last_modified: datetime | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -366,13 +367,14 @@ def _rss10(outlet: dict, home: str, feed_url: str, entries: list[dict]) -> tuple
 <title>{_x(e['title'])}</title>
 <link>{_x(e['link'])}</link>
 <description>{_x(e['summary'])}</description>
-<dc:date>{e['published'].isoformat()}</dc:date>
+<dcterms:issued>{e['published'].isoformat()}</dcterms:issued>
+<dc:date>{(e['updated'] or e['published']).isoformat()}</dc:date>
 <dc:subject>{_x(e['category'])}</dc:subject>
 {creators}
 </item>"""
         )
     body = f"""<?xml version="1.0" encoding="UTF-8"?>
-<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">
 <channel rdf:about="{_x(feed_url)}">
 <title>{_x(outlet['name'])}</title>
 <link>{_x(home)}</link>

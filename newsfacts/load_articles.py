@@ -64,12 +64,14 @@ def text_digest(article: Article) -> bytes:
 def _pending(conn: psycopg.Connection, window: Window, reextract: bool) -> list[int]:
     rows = conn.execute(
         """
-        SELECT link_id FROM raw.links
-        WHERE window_start = %s AND fetch_outcome = 'ok'
-          AND (%s OR extract_outcome IS NULL)
-        ORDER BY link_id
+        SELECT l.link_id FROM raw.links l
+        WHERE l.fetch_outcome = 'ok'
+          AND (l.window_start = %(start)s
+               OR EXISTS (SELECT 1 FROM raw.pages p WHERE p.link_id = l.link_id AND p.fetched_window = %(start)s))
+          AND (%(all)s OR l.extract_outcome IS NULL)
+        ORDER BY l.link_id
         """,
-        (window.start, reextract),
+        {"start": window.start, "all": reextract},
     ).fetchall()
     return [row[0] for row in rows]
 

@@ -52,7 +52,7 @@ def discover(directory: Path | None = None) -> list[Migration]:
     return found
 
 
-def migrate(dsn: str) -> list[str]:
+def migrate(dsn: str, directory: Path | None = None) -> list[str]:
     """Bring the warehouse at ``dsn`` up to date; return the names of applied migrations."""
     applied_now = []
     with connect(dsn, autocommit=True) as conn:
@@ -60,7 +60,7 @@ def migrate(dsn: str) -> list[str]:
         try:
             conn.execute((settings.SQL_DIR / "bootstrap.sql").read_text(encoding="utf-8"))
             done = dict(conn.execute("SELECT version, sha256 FROM ops.schema_migrations").fetchall())
-            for migration in discover():
+            for migration in discover(directory):
                 if migration.version in done:
                     if done[migration.version] != migration.sha256:
                         raise MigrationError(

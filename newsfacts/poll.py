@@ -4,8 +4,8 @@ Polls run concurrently in threads (network-bound); results are written by the ca
 thread, one transaction per source, so a source either has its poll, entries, links and
 metrics stored together or not at all.
 
-A re-run of a window does not poll a source again if the window already has a good poll
-for it (``repoll=True`` forces it): the entries are in ``raw.feed_entries`` already, and
+A re-run of a window polls again only the sources whose poll failed; a source with a
+good poll for the window is not polled again (``repoll=True`` forces it): the entries are in ``raw.feed_entries`` already, and
 not touching the network is what makes a re-run leave the warehouse unchanged. Feeds
 are polled with the validators (ETag / Last-Modified) of the source's latest good poll;
 a ``304 Not Modified`` is fine because links are always built from the stored entries,
@@ -128,9 +128,13 @@ def _store(conn: psycopg.Connection, polled: _Polled, window: Window, run_id: st
             """,
             (
                 source_id, window.start, window.end, outcome, detail, fetched.status,
-                fetched.etag, fetched.last_modified, feed.format if feed else None, len(entries),
+                # Validators and the server's clock only matter for a feed we read;
+                # dropping them on failures keeps a re-run's row identical.
+                fetched.etag if feed else None, fetched.last_modified if feed else None,
+                feed.format if feed else None, len(entries),
                 deterministic_gzip(body) if body else None,
-                hashlib.sha256(body).digest() if body else None, fetched.served_at,
+                hashlib.sha256(body).digest() if body else None,
+                fetched.served_at if feed else None,
             ),
         )
         cur.executemany(
@@ -159,6 +163,7 @@ def _store(conn: psycopg.Connection, polled: _Polled, window: Window, run_id: st
             ],
         )
         links = _create_links(cur, source_id, window)
+        _note_updates(cur, entries)
         cur.execute(
             """
             INSERT INTO ops.run_metrics (window_start, source_id, window_end, run_id, poll_outcome,
@@ -219,6 +224,28 @@ def _create_links(cur: psycopg.Cursor, source_id: int, window: Window) -> int:
         rows,
     )
     return len(rows)
+
+
+def _note_updates(cur: psycopg.Cursor, entries) -> None:
+    """Record newer update times the feed claims for links we already have.
+
+    The fetch stage of the window the update falls in fetches such a page again, so an
+    article corrected on Tuesday is refreshed by Tuesday's run, not by re-running Monday.
+    """
+    rows = []
+    for entry in entries:
+        if entry.url and entry.updated_at:
+            try:
+                rows.append((entry.updated_at, normalize_url(entry.url)))
+            except BadUrl:
+                continue
+    cur.executemany(
+        """
+        UPDATE raw.links SET claimed_updated_at = %(updated)s
+        WHERE url = %(url)s AND (claimed_updated_at IS NULL OR claimed_updated_at < %(updated)s)
+        """,
+        [{"updated": updated, "url": url} for updated, url in sorted(set(rows), key=lambda r: r[1])],
+    )
 
 
 def poll_feeds(dsn: str, window: Window, run_id: str, *, repoll: bool = False) -> dict:

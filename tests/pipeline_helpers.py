@@ -1,0 +1,79 @@
+"""Helpers shared by the pipeline tests: run a day through the stages, snapshot tables."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import psycopg
+
+from extractors.sources import load_sources
+from newsfacts import settings
+from newsfacts.fetch_pages import fetch_pages
+from newsfacts.load_articles import load_articles
+from newsfacts.poll import poll_feeds
+from newsfacts.run_metrics import record_metrics
+from newsfacts.sync_sources import sync_sources
+from newsfacts.warehouse import connect
+from newsfacts.window import Window
+
+#: Columns that say when or how fast something ran, not what the warehouse holds.
+TIMING_COLUMNS = {"poll_seconds", "fetch_seconds", "extract_seconds", "run_id", "applied_at"}
+
+
+def run_day(dsn: str, day: date, **options):
+    """The stages of news_nightly, in order, for one UTC day (what the DAG tasks call)."""
+    window = Window.day(day)
+    with connect(dsn) as conn:
+        sync_sources(conn, load_sources(settings.sources_path()))
+    poll_feeds(dsn, window, "test", repoll=options.get("repoll", False))
+    fetch_pages(dsn, window, "test", retry_failed=options.get("retry_failed", False))
+    load_articles(dsn, window, "test", reextract=options.get("reextract", False))
+    return record_metrics(dsn, window, "test")
+
+
+def snapshot(dsn: str) -> dict[str, list[tuple]]:
+    """Every row of every warehouse table, minus timing columns, in a stable order."""
+    state = {}
+    with psycopg.connect(dsn) as conn:
+        tables = conn.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+            "WHERE table_schema IN ('raw', 'core', 'ops', 'marts') AND table_type = 'BASE TABLE' ORDER BY 1"
+        ).fetchall()
+        for (table,) in tables:
+            schema, name = table.split(".")
+            columns = [
+                c for (c,) in conn.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
+                    "ORDER BY ordinal_position",
+                    (schema, name),
+                )
+                if c not in TIMING_COLUMNS
+            ]
+            column_list = ", ".join(f'"{c}"' for c in columns)
+            rows = conn.execute(f"SELECT {column_list} FROM {table} ORDER BY {column_list}").fetchall()
+            state[table] = rows
+    return state
+
+
+def scalar(dsn: str, query: str, *params):
+    with psycopg.connect(dsn) as conn:
+        return conn.execute(query, params).fetchone()[0]
+
+
+def rows(dsn: str, query: str, *params) -> list[tuple]:
+    with psycopg.connect(dsn) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def state_differences(before: dict, after: dict) -> list[str]:
+    """Readable differences between two snapshots (empty when identical)."""
+    problems = []
+    for table in sorted(set(before) | set(after)):
+        old, new = {repr(r) for r in before.get(table, [])}, {repr(r) for r in after.get(table, [])}
+        if len(before.get(table, [])) != len(after.get(table, [])):
+            problems.append(f"{table}: {len(before.get(table, []))} rows -> {len(after.get(table, []))} rows")
+        for row in sorted(old - new)[:3]:
+            problems.append(f"{table}: row changed or removed: {row[:400]}")
+        for row in sorted(new - old)[:3]:
+            problems.append(f"{table}: row changed or added: {row[:400]}")
+    return problems

@@ -1,0 +1,88 @@
+"""The `newsfacts` command as a user runs it (a real subprocess)."""
+
+import json
+import subprocess
+import sys
+import time
+
+from newsfacts.fixture_site import FixtureSite
+
+SITE = FixtureSite("https://news.test")
+
+
+def newsfacts(*args, stdin=None, check=True):
+    return subprocess.run([sys.executable, "-m", "newsfacts.cli", *args], input=stdin, capture_output=True,
+                          text=True, timeout=300, check=check)
+
+
+def test_extract_a_saved_page(tmp_path):
+    article = next(a for a in SITE.articles if a.outlet == "kyiv-ledger" and a.authors)
+    page = tmp_path / "page.html"
+    page.write_bytes(SITE.routes[article.path].body)
+    url = SITE.url(article.path) + "?utm_source=twitter"
+    result = json.loads(newsfacts("extract", "--url", url, str(page)).stdout)
+    assert result["url"] == url
+    assert result["canonical_url"] == SITE.url(article.path).rstrip("/")
+    assert result["title"] == article.title
+    assert result["authors"] == article.authors
+    assert result["published_at"] == article.published.isoformat()
+    assert result["language"] == "en"
+    assert article.paragraphs[0][:80] in result["text"]
+
+
+def test_extract_plain_text_with_a_publication_date(tmp_path):
+    text = tmp_path / "story.txt"
+    text.write_text("Starmer hosts coalition call\n\nLeaders met on Saturday.\nThey agreed to meet again.\n")
+    result = json.loads(newsfacts("extract", "--text", str(text), "--published", "2025-03-15").stdout)
+    assert result["title"] == "Starmer hosts coalition call"
+    assert result["published_at"] == "2025-03-15T00:00:00+00:00"
+    assert result["text"] == "Leaders met on Saturday.\n\nThey agreed to meet again."
+
+
+def test_extract_reports_a_failed_document_and_exits_nonzero(tmp_path):
+    page = tmp_path / "empty.html"
+    page.write_text("<html><body><nav>Home</nav></body></html>")
+    done = newsfacts("extract", str(page), check=False)
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["error"].startswith("no article text found")
+
+
+def test_jsonl_keeps_order_and_ids_and_never_aborts_the_batch():
+    article = SITE.articles[0]
+    lines = [
+        json.dumps({"id": "page", "url": SITE.url(article.path), "html": SITE.routes[article.path].body.decode()}),
+        "{not json",
+        json.dumps({"id": 7, "text": "Headline\n\nBody.", "published": "2025-03-16"}),
+        json.dumps({"id": "bad-date", "text": "Headline\n\nBody.", "published": "yesterday"}),
+        json.dumps({"id": "nothing"}),
+        json.dumps(["a", "list"]),
+    ]
+    out = [json.loads(line) for line in newsfacts("extract", "--jsonl", stdin="\n".join(lines) + "\n").stdout.splitlines()]
+    assert [o["id"] for o in out] == ["page", None, 7, "bad-date", "nothing", None]
+    assert out[0]["title"] == article.title and "error" not in out[0]
+    assert "invalid JSON" in out[1]["error"]
+    assert out[2]["published_at"] == "2025-03-16T00:00:00+00:00"
+    assert "YYYY-MM-DD" in out[3]["error"]
+    assert "neither html nor text" in out[4]["error"]
+    assert "JSON object" in out[5]["error"]
+
+
+def test_jsonl_handles_thousands_of_documents_in_one_process():
+    pages = [a for a in SITE.articles][:40]
+    docs = [json.dumps({"id": i, "url": SITE.url(a.path), "html": SITE.routes[a.path].body.decode()})
+            for i, a in enumerate(pages * 25)]
+    started = time.monotonic()
+    out = newsfacts("extract", "--jsonl", stdin="\n".join(docs)).stdout.splitlines()
+    elapsed = time.monotonic() - started
+    assert len(out) == 1000
+    assert all("error" not in json.loads(line) for line in out)
+    assert elapsed < 120, f"1000 pages took {elapsed:.0f} s"
+
+
+def test_sources_command_validates_the_file(tmp_path):
+    ok = newsfacts("sources")
+    assert "sources in" in ok.stdout
+    bad = tmp_path / "sources.yml"
+    bad.write_text("sources: [{slug: x y}]")
+    done = newsfacts("sources", "--file", str(bad), check=False)
+    assert done.returncode == 1 and "missing" in done.stderr

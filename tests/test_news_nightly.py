@@ -1,0 +1,43 @@
+"""news_nightly through Airflow itself (dag.test), against the fixture server and a
+fresh PostgreSQL: what a user gets from `make demo`, and what a rerun does."""
+
+from datetime import date
+
+import pytest
+
+from newsfacts import airflow_local
+from pipeline_helpers import rows, scalar, snapshot, state_differences
+
+pytestmark = pytest.mark.airflow
+DAY = date(2025, 3, 15)
+
+
+@pytest.fixture(scope="session")
+def airflow_db():
+    airflow_local.migrate_metadata_db()
+
+
+def test_news_nightly_loads_a_day_and_a_rerun_changes_nothing(airflow_db, pipeline_env, server):
+    assert airflow_local.run_dag("news_nightly", DAY) == "success"
+    expected = sum(1 for a in server.site.articles if a.published.date() == DAY) + 2  # + Danube Herald's
+    assert scalar(pipeline_env, "SELECT count(*) FROM core.articles") == expected
+    outlets = scalar(pipeline_env, "SELECT count(DISTINCT source_id) FROM core.articles")
+    assert outlets >= 6
+    metrics = dict(rows(pipeline_env, "SELECT s.slug, m.articles_new FROM ops.run_metrics m JOIN core.sources s USING (source_id)"))
+    assert len(metrics) == 15 and sum(metrics.values()) == expected
+    assert scalar(pipeline_env, "SELECT count(DISTINCT run_id) FROM ops.run_metrics WHERE run_id LIKE 'manual__%%'") == 1
+
+    before = snapshot(pipeline_env)
+    assert airflow_local.run_dag("news_nightly", DAY) == "success"
+    assert state_differences(before, snapshot(pipeline_env)) == []
+
+
+def test_news_nightly_fails_when_every_source_fails(airflow_db, pipeline_env, server, tmp_path, monkeypatch):
+    broken = tmp_path / "sources.yml"
+    broken.write_text(
+        "sources:\n"
+        f"  - {{slug: gone, name: Gone, feed_url: '{server.url('/steppe-times/feed.xml')}', language: en, country: KZ, perspective: asian}}\n"
+    )
+    monkeypatch.setenv("NEWSFACTS_SOURCES", str(broken))
+    assert airflow_local.run_dag("news_nightly", DAY) == "failed"
+    assert rows(pipeline_env, "SELECT poll_outcome, poll_detail FROM ops.run_metrics") == [("http_error", "HTTP 404 Not Found")]
