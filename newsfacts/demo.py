@@ -46,6 +46,18 @@ def _table(rows: list[tuple], headers: tuple[str, ...]) -> str:
     return "\n".join(out)
 
 
+def warehouse_rows(dsn: str) -> int:
+    """Rows in all warehouse tables: equal before and after a re-run of the same day."""
+    from newsfacts.warehouse import connect
+
+    with connect(dsn) as conn:
+        tables = conn.execute(
+            "SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables "
+            "WHERE table_schema IN ('raw', 'core', 'ops', 'marts') AND table_type = 'BASE TABLE'"
+        ).fetchall()
+        return sum(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for (t,) in tables)
+
+
 def print_summary(dsn: str, day: date) -> None:
     from newsfacts import queries
     from newsfacts.run_metrics import summarize
@@ -64,7 +76,7 @@ def print_summary(dsn: str, day: date) -> None:
             )
             for s in summaries
         ]
-        print(_table(rows, ("source", "poll", "in window", "fetched", "failed", "new", "updated", "problems")))
+        print(_table(rows, ("source", "poll", "in window", "fetched", "failed", "loaded", "updated", "problems")))
         name = "articles_by_outlet_on_day"
         print(f"\n{queries.question(name)}  (sql/queries/{name}.sql, day={day})\n")
         cur = conn.execute(queries.load(name), {"day": day})
@@ -80,6 +92,7 @@ def print_summary(dsn: str, day: date) -> None:
 
 def run_demo(day: date, port: int = 8765) -> int:
     from newsfacts.fixture_server import FixtureServer
+    from newsfacts.migrations import migrate
     from newsfacts.warehouse import describe, resolve_dsn
 
     started = time.monotonic()
@@ -95,10 +108,15 @@ def run_demo(day: date, port: int = 8765) -> int:
         print(f"fixture server: {server.base_url} ({len(server.site.articles)} corpus articles)")
         os.environ.update(demo_environment(server.base_url, dsn))
         airflow_local.migrate_metadata_db()
+        migrate(dsn)
+        rows_before = warehouse_rows(dsn)
         print(f"running news_nightly for {day} in-process ...")
         state = airflow_local.run_dag("news_nightly", day)
         print(f"news_nightly finished: {state}; {server.total_requests()} HTTP requests served")
         print_summary(dsn, day)
+        rows_after = warehouse_rows(dsn)
+        print(f"Warehouse rows: {rows_before} before this run, {rows_after} after"
+              f" ({rows_after - rows_before:+d}); run `make demo` again to see a re-run add nothing.")
     finally:
         server.stop()
     print(f"\ndone in {time.monotonic() - started:.0f} s")

@@ -78,50 +78,64 @@ def _links_to_fetch(conn: psycopg.Connection, window: Window, retry_failed: bool
     return [_Link(*row) for row in rows]
 
 
+_PAGE_COLUMNS = (
+    "link_id", "body_sha256", "body_gzip", "body_bytes", "final_url", "http_status", "content_type",
+    "etag", "last_modified", "served_at", "fetched_window",
+)
+
+
 def _store_batch(
     conn: psycopg.Connection, batch: list[tuple[_Link, FetchResult]], window: Window
 ) -> None:
+    """Write one batch of fetch results in one transaction (pages via COPY + upsert)."""
+    columns = ", ".join(_PAGE_COLUMNS)
     with conn.transaction(), conn.cursor() as cur:
-        for link, result in batch:
-            if result.ok:
-                body = result.body
-                cur.execute(
-                    """
-                    INSERT INTO raw.pages (link_id, body_sha256, body_gzip, body_bytes, final_url,
-                        http_status, content_type, etag, last_modified, served_at, fetched_window)
-                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-                    ON CONFLICT (link_id, body_sha256) DO NOTHING
-                    """,
-                    (
-                        link.link_id, hashlib.sha256(body).digest(), deterministic_gzip(body),
-                        len(body), result.final_url, result.status, result.content_type,
-                        result.etag, result.last_modified, result.served_at, window.start,
-                    ),
-                )
-                new_version = cur.rowcount == 1
-                cur.execute(
-                    """
-                    UPDATE raw.links SET fetch_outcome = 'ok', fetch_detail = NULL, http_status = %s,
-                        fetched_claimed_update = claimed_updated_at,
-                        extract_outcome = CASE WHEN %s THEN NULL ELSE extract_outcome END,
-                        extract_detail = CASE WHEN %s THEN NULL ELSE extract_detail END
-                    WHERE link_id = %s
-                    """,
-                    (result.status, new_version, new_version, link.link_id),
-                )
-            elif result.outcome == "not_modified":
-                cur.execute(
-                    "UPDATE raw.links SET fetched_claimed_update = claimed_updated_at WHERE link_id = %s",
-                    (link.link_id,),
-                )
-            else:
-                cur.execute(
-                    """
-                    UPDATE raw.links SET fetch_outcome = %s, fetch_detail = %s, http_status = %s
-                    WHERE link_id = %s
-                    """,
-                    (result.outcome, result.detail, result.status, link.link_id),
-                )
+        cur.execute(
+            """
+            CREATE TEMP TABLE stage_pages (
+                link_id bigint, body_sha256 bytea, body_gzip bytea, body_bytes integer, final_url text,
+                http_status integer, content_type text, etag text, last_modified text,
+                served_at timestamptz, fetched_window timestamptz
+            ) ON COMMIT DROP
+            """
+        )
+        with cur.copy(f"COPY stage_pages ({columns}) FROM STDIN") as copy:
+            for link, result in batch:
+                if result.ok:
+                    body = result.body
+                    copy.write_row((
+                        link.link_id, hashlib.sha256(body).digest(), deterministic_gzip(body), len(body),
+                        result.final_url, result.status, result.content_type, result.etag,
+                        result.last_modified, result.served_at, window.start,
+                    ))
+        # A body already stored for the link is not a new version: keep its extraction.
+        cur.execute(
+            f"""
+            WITH new_versions AS (
+                INSERT INTO raw.pages ({columns}) SELECT {columns} FROM stage_pages
+                ON CONFLICT (link_id, body_sha256) DO NOTHING
+                RETURNING link_id
+            )
+            UPDATE raw.links l SET fetch_outcome = 'ok', fetch_detail = NULL, http_status = s.http_status,
+                fetched_claimed_update = l.claimed_updated_at,
+                extract_outcome = CASE WHEN n.link_id IS NULL THEN l.extract_outcome END,
+                extract_detail = CASE WHEN n.link_id IS NULL THEN l.extract_detail END
+            FROM stage_pages s LEFT JOIN new_versions n USING (link_id)
+            WHERE l.link_id = s.link_id
+            """
+        )
+        cur.executemany(
+            "UPDATE raw.links SET fetched_claimed_update = claimed_updated_at WHERE link_id = %s",
+            [(link.link_id,) for link, result in batch if result.outcome == "not_modified"],
+        )
+        cur.executemany(
+            "UPDATE raw.links SET fetch_outcome = %s, fetch_detail = %s, http_status = %s WHERE link_id = %s",
+            [
+                (result.outcome, result.detail, result.status, link.link_id)
+                for link, result in batch
+                if not result.ok and result.outcome != "not_modified"
+            ],
+        )
 
 
 def fetch_pages(dsn: str, window: Window, run_id: str, *, retry_failed: bool = False) -> dict:

@@ -61,6 +61,7 @@ def test_each_broken_feed_and_page_is_recorded_with_its_reason(pipeline_env, ser
         "carpathian-post": ("not_a_feed", "HTML page instead of a feed"),
         "lakeside-gazette": ("timeout", "timed out"),
         "pacific-digest": ("too_large", "larger than"),
+        "borderland-news": ("empty", "empty response body"),
     }
     for slug, (outcome, detail) in expected_polls.items():
         assert summaries[slug].poll_outcome == outcome
@@ -95,7 +96,7 @@ def test_rerunning_a_day_changes_nothing_and_fetches_no_stored_page(pipeline_env
     # Feeds whose poll failed are polled again, pages only if they failed for a
     # transient reason; nothing stored is fetched again.
     broken_feeds = {"/steppe-times/feed.xml", "/arctic-signal/rss", "/carpathian-post/feed.xml",
-                    "/lakeside-gazette/feed.xml", "/pacific-digest/feed.xml"}
+                    "/lakeside-gazette/feed.xml", "/pacific-digest/feed.xml", "/borderland-news/rss"}
     assert set(server.requests) == broken_feeds | {"/volga-dispatch/world/20250315/railways-record-passengers.html"}
 
 
