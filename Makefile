@@ -34,3 +34,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) .newsfacts
+
+## Run news_nightly for every day FROM..TO (inclusive) in-process on the offline corpus.
+backfill: $(STAMP)
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=2025-03-11 TO=2025-03-18"; exit 2; }
+	$(BIN)/newsfacts backfill --from $(FROM) --to $(TO)

@@ -12,8 +12,9 @@ leaves the warehouse as it was, and workers share nothing but the database.
 |---|---|
 | `prepare_warehouse` | apply migrations, sync `core.sources` with the sources file |
 | `poll_feeds` | conditional GET of every feed; store entries; links for the window |
+| `discover_archives` | for sources whose feed does not reach back to the day: sitemaps, GDELT |
 | `fetch_pages` | fetch the window's pages politely; store them compressed |
-| `load_articles` | extract articles from stored pages (no network); upsert |
+| `load_articles` | extract articles from stored pages (no network); upsert; complete the day |
 | `record_metrics` | one `ops.run_metrics` row per source; fail if every source failed |
 
 Params: `repoll` (poll feeds again even if the day has a good poll), `retry_failed`
@@ -42,7 +43,9 @@ def _window(start, end):
     schedule=PreviousUtcDayTimetable(run_at=timedelta(hours=2)),
     start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
     catchup=False,
-    max_active_runs=1,
+    # A backfill runs several days at once; per-host pacing is shared through the
+    # warehouse (ops.host_pacing), so sites see the same request rate either way.
+    max_active_runs=4,
     default_args={
         # Transient trouble (the warehouse restarting, a worker lost) is retried;
         # in-process demo and test runs set NEWSFACTS_TASK_RETRIES=0 to fail fast.
@@ -84,6 +87,13 @@ def news_nightly():
         return poll(warehouse_dsn(), window, run_id, repoll=params["repoll"])
 
     @task
+    def discover_archives(data_interval_start=None, data_interval_end=None, run_id=None) -> dict:
+        from newsfacts.discover import discover_archives as discover
+        from newsfacts_airflow import warehouse_dsn
+
+        return discover(warehouse_dsn(), _window(data_interval_start, data_interval_end), run_id)
+
+    @task
     def fetch_pages(data_interval_start=None, data_interval_end=None, run_id=None, params=None) -> dict:
         from newsfacts.fetch_pages import fetch_pages as fetch
         from newsfacts_airflow import warehouse_dsn
@@ -119,7 +129,14 @@ def news_nightly():
             "articles_updated": sum(s.articles_updated for s in summaries),
         }
 
-    prepare_warehouse() >> poll_feeds() >> fetch_pages() >> load_articles() >> record_metrics()
+    (
+        prepare_warehouse()
+        >> poll_feeds()
+        >> discover_archives()
+        >> fetch_pages()
+        >> load_articles()
+        >> record_metrics()
+    )
 
 
 news_nightly()

@@ -17,7 +17,7 @@ import email.utils
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urljoin
@@ -164,8 +164,11 @@ class Fetcher:
     semaphore really limits what a site sees from this process.
     """
 
-    def __init__(self, policy: FetchPolicy | None = None):
+    def __init__(self, policy: FetchPolicy | None = None, pacer: Callable[[str], None] | None = None):
+        """``pacer(url)`` is called before every request and may sleep: it spaces
+        requests to a host across processes (see ``newsfacts.pacing``)."""
         self.policy = policy or FetchPolicy()
+        self._pacer = pacer
         p = self.policy
         self._client = httpx.Client(
             timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
@@ -235,6 +238,8 @@ class Fetcher:
         try:
             for _ in range(self.policy.max_redirects + 1):
                 with self._slot(current):
+                    if self._pacer is not None:
+                        self._pacer(current)
                     request = self._client.build_request("GET", current, headers=headers)
                     response = self._client.send(request, stream=True)
                     try:

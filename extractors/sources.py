@@ -6,6 +6,12 @@ a typo discovered at 02:00 by a failing task is a lost night.
 
 String values may use ``${VAR}`` to take a value from the environment (the demo points
 its fictional outlets at the local fixture server this way).
+
+``discovery`` says where a source's past articles can be found when its feed no longer
+reaches back to the day being processed: ``robots`` (a robots.txt whose ``Sitemap:``
+lines are followed; default: the homepage's), ``sitemaps`` (sitemap URLs to read as
+well) and ``gdelt`` (the domain to ask GDELT about; default: the homepage's host).
+``false`` turns a method off.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -42,6 +49,19 @@ class SourcesError(ValueError):
 
 
 @dataclass(frozen=True)
+class Discovery:
+    """Archive discovery settings of one source (see the module docstring)."""
+
+    robots_url: str | None = None
+    sitemap_urls: tuple[str, ...] = ()
+    gdelt_domain: str | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.robots_url or self.sitemap_urls or self.gdelt_domain)
+
+
+@dataclass(frozen=True)
 class Source:
     slug: str
     name: str
@@ -50,6 +70,7 @@ class Source:
     country: str
     perspective: str
     homepage: str | None = None
+    discovery: Discovery = Discovery()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -90,7 +111,7 @@ def _source(entry: object, index: int) -> Source:
         raise SourcesError(f"{where}: country must be an ISO 3166-1 alpha-2 code such as UA")
     if not re.match(r"^[a-z]{2,3}$", str(entry["language"])):
         raise SourcesError(f"{where}: language must be an ISO 639 code such as en")
-    known = set(_REQUIRED) | {"homepage"}
+    known = set(_REQUIRED) | {"homepage", "discovery"}
     return Source(
         slug=entry["slug"],
         name=str(entry["name"]),
@@ -99,7 +120,30 @@ def _source(entry: object, index: int) -> Source:
         country=entry["country"],
         perspective=entry["perspective"],
         homepage=entry.get("homepage"),
+        discovery=_discovery(entry.get("discovery"), entry.get("homepage"), where),
         extra={k: v for k, v in entry.items() if k not in known},
+    )
+
+
+def _discovery(config: object, homepage: str | None, where: str) -> Discovery:
+    if config is None:
+        config = {}
+    if not isinstance(config, dict) or set(config) - {"robots", "sitemaps", "gdelt"}:
+        raise SourcesError(f"{where}: discovery takes robots, sitemaps and gdelt")
+    home = urlsplit(homepage) if homepage else None
+    robots = _expand(config.get("robots", f"{home.scheme}://{home.netloc}/robots.txt" if home else None), where)
+    gdelt = config.get("gdelt", (home.hostname or "").removeprefix("www.") if home else None)
+    sitemaps = config.get("sitemaps") or []
+    if robots not in (None, False) and not re.match(r"^https?://", str(robots)):
+        raise SourcesError(f"{where}: discovery.robots must be an http(s) URL or false")
+    if not isinstance(sitemaps, list) or not all(re.match(r"^https?://", str(u)) for u in sitemaps):
+        raise SourcesError(f"{where}: discovery.sitemaps must be a list of http(s) URLs")
+    if gdelt not in (None, False) and not re.match(r"^[a-z0-9.-]+\.[a-z]{2,}$", str(gdelt)):
+        raise SourcesError(f"{where}: discovery.gdelt must be a domain such as example.com, or false")
+    return Discovery(
+        robots_url=robots or None,
+        sitemap_urls=tuple(_expand(u, where) for u in sitemaps),
+        gdelt_domain=gdelt or None,
     )
 
 

@@ -6,6 +6,8 @@
     newsfacts extract --jsonl < docs.jsonl    many documents, one JSON line each
     newsfacts sources [--file PATH]           validate and list the configured outlets
     newsfacts demo [--date YYYY-MM-DD]        run news_nightly on the offline corpus
+    newsfacts backfill --from D --to D        the same for a range of days, one after another
+    newsfacts reprocess --from D --to D       re-extract stored pages of a range (no network)
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 
@@ -94,6 +96,27 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args.date, port=args.port)
 
 
+def _cmd_backfill(args: argparse.Namespace) -> int:
+    from newsfacts.demo import run_backfill
+
+    if args.to_date < args.from_date:
+        print("newsfacts backfill: --to is before --from", file=sys.stderr)
+        return 2
+    return run_backfill(args.from_date, args.to_date, port=args.port)
+
+
+def _cmd_reprocess(args: argparse.Namespace) -> int:
+    from newsfacts.reprocess import reprocess_day
+    from newsfacts.warehouse import resolve_dsn
+
+    dsn = resolve_dsn()
+    day = args.from_date
+    while day <= args.to_date:
+        print(f"{day}: {reprocess_day(dsn, day, run_id=f'cli-reprocess-{day}')}")
+        day += timedelta(days=1)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsfacts", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--date", type=date.fromisoformat, default=date(2025, 3, 15))
     demo.add_argument("--port", type=int, default=8765, help="port of the local fixture server")
     demo.set_defaults(func=_cmd_demo)
+
+    backfill = commands.add_parser("backfill", help="run news_nightly for each day of a range on the offline corpus")
+    backfill.add_argument("--from", dest="from_date", type=date.fromisoformat, required=True)
+    backfill.add_argument("--to", dest="to_date", type=date.fromisoformat, required=True)
+    backfill.add_argument("--port", type=int, default=8765, help="port of the local fixture server")
+    backfill.set_defaults(func=_cmd_backfill)
+
+    reprocess = commands.add_parser("reprocess", help="re-extract the stored pages of a range of days (no network)")
+    reprocess.add_argument("--from", dest="from_date", type=date.fromisoformat, required=True)
+    reprocess.add_argument("--to", dest="to_date", type=date.fromisoformat, required=True)
+    reprocess.set_defaults(func=_cmd_reprocess)
     return parser
 
 

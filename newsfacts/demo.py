@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date
+from contextlib import contextmanager
+from datetime import date, timedelta
 
 from newsfacts import airflow_local, settings
 from newsfacts.window import Window
@@ -22,15 +23,21 @@ DEMO_ENVIRONMENT = {
     "NEWSFACTS_TOTAL_TIMEOUT": "5",
     "NEWSFACTS_RETRIES": "1",
     "NEWSFACTS_BACKOFF_SECONDS": "0.2",
+    # All demo outlets live on one host (127.0.0.1); real hosts get 0.5 s, GDELT 5 s.
+    "NEWSFACTS_HOST_MIN_INTERVAL": "0.01",
+    "NEWSFACTS_GDELT_MIN_INTERVAL": "0.05",
 }
 
 
 def demo_environment(fixture_url: str, dsn: str) -> dict[str, str]:
+    from newsfacts.fixture_server import GDELT_PATH
+
     env = dict(DEMO_ENVIRONMENT)
     env.update(
         {
             "NEWSFACTS_SOURCES": str(DEMO_SOURCES),
             "NEWSFACTS_FIXTURE_URL": fixture_url,
+            "NEWSFACTS_GDELT_URL": fixture_url + GDELT_PATH,
             "WAREHOUSE_DSN": dsn,
         }
     )
@@ -90,25 +97,31 @@ def print_summary(dsn: str, day: date) -> None:
         print(f"\n{totals[0]} articles from {totals[1]} outlets published on {day} are in the warehouse.")
 
 
-def run_demo(day: date, port: int = 8765) -> int:
+@contextmanager
+def demo_session(port: int):
+    """The demo's world: Airflow configured in-process, the warehouse migrated, the corpus
+    served on 127.0.0.1:``port`` and the environment pointing the pipeline at it."""
     from newsfacts.fixture_server import FixtureServer
     from newsfacts.migrations import migrate
     from newsfacts.warehouse import describe, resolve_dsn
 
-    started = time.monotonic()
     airflow_local.configure()
     dsn = resolve_dsn()
     print(f"warehouse: {describe(dsn)}")
-    try:
-        server = FixtureServer(port=port).start()
-    except OSError as exc:
-        print(f"cannot start the fixture server on 127.0.0.1:{port}: {exc} (use --port)")
-        return 1
+    server = FixtureServer(port=port).start()
     try:
         print(f"fixture server: {server.base_url} ({len(server.site.articles)} corpus articles)")
         os.environ.update(demo_environment(server.base_url, dsn))
         airflow_local.migrate_metadata_db()
         migrate(dsn)
+        yield server, dsn
+    finally:
+        server.stop()
+
+
+def run_demo(day: date, port: int = 8765) -> int:
+    started = time.monotonic()
+    with demo_session(port) as (server, dsn):
         rows_before = warehouse_rows(dsn)
         print(f"running news_nightly for {day} in-process ...")
         state = airflow_local.run_dag("news_nightly", day)
@@ -117,7 +130,30 @@ def run_demo(day: date, port: int = 8765) -> int:
         rows_after = warehouse_rows(dsn)
         print(f"Warehouse rows: {rows_before} before this run, {rows_after} after"
               f" ({rows_after - rows_before:+d}); run `make demo` again to see a re-run add nothing.")
-    finally:
-        server.stop()
     print(f"\ndone in {time.monotonic() - started:.0f} s")
     return 0 if state == "success" else 1
+
+
+def run_backfill(first: date, last: date, port: int = 8765) -> int:
+    """``make backfill``: news_nightly for each day of a range, in-process, on the demo corpus."""
+    from newsfacts.warehouse import connect
+
+    started = time.monotonic()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    states = {}
+    with demo_session(port) as (server, dsn):
+        rows_before = warehouse_rows(dsn)
+        for day in days:
+            states[day] = airflow_local.run_dag("news_nightly", day)
+            print(f"{day}: {states[day]}")
+        with connect(dsn) as conn:
+            per_day = dict(conn.execute(
+                "SELECT (published_at AT TIME ZONE 'UTC')::date, count(*) FROM core.articles "
+                "WHERE published_at >= %s AND published_at < %s GROUP BY 1",
+                (Window.day(first).start, Window.day(last).end),
+            ).fetchall())
+        print("\n" + _table([(d, per_day.get(d, 0), states[d]) for d in days], ("day", "articles", "run")))
+        print(f"\n{len(days)} days in {time.monotonic() - started:.0f} s; {server.total_requests()} HTTP requests,"
+              f" at most {server.max_requests_per_second()} in any one second (one host: 127.0.0.1);"
+              f" warehouse rows {rows_before} -> {warehouse_rows(dsn)}")
+    return 0 if all(s == "success" for s in states.values()) else 1

@@ -26,6 +26,7 @@ import psycopg
 
 from extractors.fetch import RETRYABLE_OUTCOMES, RETRYABLE_STATUSES, FetchResult, Fetcher
 from newsfacts import settings
+from newsfacts.pacing import pacer_for
 from newsfacts.poll import deterministic_gzip
 from newsfacts.warehouse import connect
 from newsfacts.window import Window
@@ -144,7 +145,7 @@ def fetch_pages(dsn: str, window: Window, run_id: str, *, retry_failed: bool = F
     seconds: dict[int, float] = defaultdict(float)
     with connect(dsn) as conn:
         links = _links_to_fetch(conn, window, retry_failed)
-        with Fetcher(settings.page_policy()) as fetcher, ThreadPoolExecutor(
+        with pacer_for(dsn) as pacer, Fetcher(settings.page_policy(), pacer=pacer) as fetcher, ThreadPoolExecutor(
             max_workers=settings.fetch_workers()
         ) as pool:
 

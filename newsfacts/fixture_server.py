@@ -16,11 +16,22 @@ from collections import Counter
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from newsfacts.fixture_site import DEFAULT_CORPUS, FixtureSite, Route
 
 _CHUNK = 64 * 1024
+#: Where the GDELT DOC 2.0 look-alike answers (NEWSFACTS_GDELT_URL = base_url + this).
+GDELT_PATH = "/gdelt/api/v2/doc/doc"
+#: Scripted answers for :meth:`FixtureServer.script`.
+SCRIPTED = {
+    "429": (429, b"Too Many Requests", {"Retry-After": "0"}),
+    "limit": (200, b"Please limit requests to one every 5 seconds or contact kalev.leetaru5@gmail.com for larger queries."),
+    "bad_query": (200, b"Your search contained a keyword that was too short."),
+    "empty": (200, b""),
+    "truncated": (200, b'{"articles": [{"url": "https://x.example/a", "title": "cut'),
+    "500": (500, b"Internal Server Error"),
+}
 
 
 class FixtureServer:
@@ -40,6 +51,7 @@ class FixtureServer:
         self.requests: Counter[str] = Counter()
         self.request_log: list[tuple[float, str]] = []
         self.last_headers: dict[str, dict[str, str]] = {}
+        self._scripts: dict[str, list[str]] = {}
         self._in_flight: Counter[str] = Counter()
         self.max_in_flight: Counter[str] = Counter()
         self._thread: threading.Thread | None = None
@@ -78,6 +90,19 @@ class FixtureServer:
         """Serve ``body`` at ``path`` from now on (e.g. an updated article)."""
         with self._lock:
             self.site.routes[path] = Route(body=body, content_type=content_type, **route)
+
+    def script(self, path: str, answers: list[str]) -> None:
+        """Answer the next requests to ``path`` with these canned failures, in order
+        (keys of :data:`SCRIPTED`), then normally again."""
+        with self._lock:
+            self._scripts[path] = list(answers)
+
+    def _scripted(self, path: str) -> tuple | None:
+        with self._lock:
+            queue = self._scripts.get(path)
+            if queue:
+                return SCRIPTED[queue.pop(0)]
+        return None
 
     def reset_counts(self) -> None:
         with self._lock:
@@ -147,6 +172,12 @@ class FixtureServer:
                 super().send_response(code, message)
 
             def _respond(self, route: Route | None):
+                scripted = server._scripted(urlsplit(self.path).path)
+                if scripted is not None:
+                    return self._plain(*scripted)
+                if urlsplit(self.path).path == GDELT_PATH and route is None:
+                    status, body = server.site.gdelt(dict(parse_qsl(urlsplit(self.path).query)))
+                    route = Route(body=body, content_type="application/json", status=status)
                 if route is None:
                     return self._plain(404, b"not found")
                 if route.delay_seconds:
@@ -194,9 +225,11 @@ class FixtureServer:
                         return False
                 return False
 
-            def _plain(self, status: int, body: bytes):
+            def _plain(self, status: int, body: bytes, headers: dict | None = None):
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain")
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -11,13 +11,14 @@ dozen other shapes real outlets come in.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
 import mimetypes
 import string
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -155,6 +156,7 @@ class FixtureSite:
             body, content_type = self._feed(slug, outlet, items)
             newest = max([a.last_change for a in items], default=None)
             self.routes[feed["path"]] = Route(body=body, content_type=content_type, last_modified=newest)
+        self._add_archives()
         self._add_static()
         self._add_behaviours()
 
@@ -261,6 +263,125 @@ class FixtureSite:
         body, content_type = render(outlet, self.url("/" + slug + "/"), self.url(outlet["feed"]["path"]), entries)
         return body.encode("utf-8"), content_type
 
+    # -- archives: sitemaps and a GDELT DOC API look-alike ----------------------------
+
+    @property
+    def as_of(self) -> datetime:
+        """The moment the corpus describes: its latest publication or update."""
+        return max(a.last_change for a in self.articles)
+
+    def _listing(self, slug: str) -> list[dict]:
+        """Everything the outlet published, as its sitemaps list it (deleted pages too)."""
+        items = [
+            {"path": a.path, "published": a.published, "changed": a.last_change, "title": a.title, "lang": a.lang}
+            for a in self.articles if a.outlet == slug
+        ]
+        for extra in self.outlets[slug].get("extra_entries", []):
+            when = _utc(extra["published"])
+            items.append({"path": extra["path"], "published": when, "changed": when, "title": extra["title"], "lang": "en"})
+        return sorted(items, key=lambda i: i["published"])
+
+    def _add_archives(self) -> None:
+        for slug, outlet in self.outlets.items():
+            style = (outlet.get("sitemap") or {}).get("style")
+            if style:
+                getattr(self, f"_sitemaps_{style}")(slug, outlet["sitemap"])
+
+    def _xml(self, path: str, text: str, gz: bool = False) -> None:
+        body = text.encode("utf-8")
+        if gz:
+            self.routes[path] = Route(body=gzip.compress(body, mtime=0), content_type="application/x-gzip")
+        else:
+            self.routes[path] = Route(body=body, content_type="application/xml; charset=utf-8")
+
+    def _robots(self, slug: str, sitemaps: list[str]) -> None:
+        lines = ["User-agent: *", "Disallow: /search", "Disallow: /admin/", ""]
+        lines += [f"Sitemap: {self.url(p)}" for p in sitemaps]
+        self.routes[f"/{slug}/robots.txt"] = Route(body="\n".join(lines).encode(), content_type="text/plain")
+
+    def _sitemaps_daily_index(self, slug: str, config: dict) -> None:
+        """robots.txt -> index -> one sitemap per day (the first gzipped), plus old days."""
+        days: dict[str, list[dict]] = {}
+        for item in self._listing(slug):
+            days.setdefault(item["published"].strftime("%Y-%m-%d"), []).append(item)
+        children = []
+        for n, (day, items) in enumerate(sorted(days.items())):
+            gz = n == 0 and config.get("gzip_first_day")
+            path = f"/{slug}/sitemaps/{day}.xml" + (".gz" if gz else "")
+            self._xml(path, _urlset([(self.url(i["path"]), i["changed"], None) for i in items]), gz=gz)
+            children.append((self.url(path), max(i["changed"] for i in items)))
+        for day in config.get("old_days", []):
+            when = _utc(f"{day}T18:00:00Z")
+            path = f"/{slug}/sitemaps/{day}.xml"
+            self._xml(path, _urlset([(self.url(f"/{slug}/news/{day.replace('-', '/')}/archived-story/"), when, None)]))
+            children.append((self.url(path), when))
+        self._xml(f"/{slug}/sitemap-index.xml", _index(sorted(children, key=lambda c: c[1])))
+        self._robots(slug, [f"/{slug}/sitemap-index.xml"])
+
+    def _sitemaps_news_and_monthly(self, slug: str, config: dict) -> None:
+        """A Google News sitemap of the last two days, and monthly sitemaps by lastmod."""
+        listing = self._listing(slug)
+        recent = [i for i in listing if i["published"] >= self.as_of - timedelta(days=2)]
+        news = [(self.url(i["path"]), None, (i["published"], i["title"], i["lang"])) for i in recent]
+        self._xml(f"/{slug}/news-sitemap.xml", _urlset(news, publication=self.outlets[slug]["name"]))
+        march = [(self.url(i["path"]), i["changed"], None) for i in listing]
+        self._xml(f"/{slug}/sitemap-2025-03.xml", _urlset(march))
+        february = [(self.url(f"/{slug}/news/2025/2/{d}/february-story-{d}"), _utc(f"2025-02-{d:02d}T12:00:00Z"), None)
+                    for d in (3, 17)]
+        self._xml(f"/{slug}/sitemap-2025-02.xml", _urlset(february))
+        self._xml(f"/{slug}/sitemap.xml", _index([
+            (self.url(f"/{slug}/sitemap-2025-02.xml"), _utc("2025-02-28T23:00:00Z")),
+            (self.url(f"/{slug}/sitemap-2025-03.xml"), max(i["changed"] for i in listing)),
+        ]))
+        self._robots(slug, [f"/{slug}/news-sitemap.xml", f"/{slug}/sitemap.xml"])
+
+    def _sitemaps_broken(self, slug: str, config: dict) -> None:
+        """An index that lists itself, a truncated child, and dates from 1970 and 2031."""
+        listing = self._listing(slug)
+        entries = [(self.url(i["path"]), i["changed"], None) for i in listing]
+        entries += [(self.url(f"/{slug}/en/time-travel/a-1"), _utc("2031-01-01T00:00:00Z"), None),
+                    (self.url(f"/{slug}/en/epoch-zero/a-2"), _utc("1970-01-01T00:00:00Z"), None)]
+        self._xml(f"/{slug}/sitemap-2025-03.xml", _urlset(entries))
+        self.routes[f"/{slug}/sitemap-broken.xml"] = Route(
+            body=b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>',
+            content_type="application/xml",
+        )
+        index = f"/{slug}/sitemap-index.xml"
+        self._xml(index, _index([(self.url(index), None), (self.url(f"/{slug}/sitemap-broken.xml"), None),
+                                 (self.url(f"/{slug}/sitemap-2025-03.xml"), max(i["changed"] for i in listing))]))
+        self._robots(slug, [index])
+
+    def gdelt(self, params: dict[str, str]) -> tuple[int, bytes]:
+        """Answer a GDELT DOC 2.0 ``mode=artlist&format=json`` request from the corpus.
+
+        GDELT sees an article some minutes after it is published; the look-alike uses
+        20 minutes, so a story published just before midnight is "seen" the next day.
+        """
+        query = params.get("query", "")
+        domain = query.split("domainis:", 1)[1].split()[0] if "domainis:" in query else None
+        try:
+            start = datetime.strptime(params["startdatetime"], "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+            end = datetime.strptime(params["enddatetime"], "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+            limit = int(params.get("maxrecords", "75"))
+        except (KeyError, ValueError):
+            return 200, b"Invalid query: startdatetime and enddatetime are required."
+        hits = []
+        for slug, outlet in self.outlets.items():
+            if domain and outlet.get("domain") != domain:
+                continue
+            for item in self._listing(slug):
+                seen = item["published"] + timedelta(minutes=20)
+                if start <= seen <= end:
+                    hits.append({
+                        "url": self.url(item["path"]), "url_mobile": "", "title": item["title"],
+                        "seendate": seen.strftime("%Y%m%dT%H%M%SZ"), "socialimage": "",
+                        "domain": outlet.get("domain", ""), "language": "English", "sourcecountry": "",
+                    })
+        hits.sort(key=lambda h: h["seendate"], reverse=True)
+        if not hits:
+            return 200, b"{}"
+        return 200, json.dumps({"articles": hits[:limit]}, ensure_ascii=False).encode()
+
     # -- static files and behaviours --------------------------------------------------------
 
     def _add_static(self) -> None:
@@ -287,6 +408,39 @@ class FixtureSite:
             if route.generate == "huge_feed":
                 route.content_type = "application/rss+xml"
             self.routes[path] = route
+
+
+def _urlset(entries: list[tuple], publication: str | None = None) -> str:
+    """A sitemap ``<urlset>``; entries are (loc, lastmod, news) with news = (date, title, lang)."""
+    urls = []
+    for loc, lastmod, news in entries:
+        parts = [f"<loc>{_x(loc)}</loc>"]
+        if lastmod is not None:
+            parts.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
+        if news is not None:
+            published, title, lang = news
+            parts.append(
+                f"<news:news><news:publication><news:name>{_x(publication or '')}</news:name>"
+                f"<news:language>{lang}</news:language></news:publication>"
+                f"<news:publication_date>{published.isoformat()}</news:publication_date>"
+                f"<news:title>{_x(title)}</news:title></news:news>"
+            )
+        urls.append("<url>" + "".join(parts) + "</url>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n' + "\n".join(urls) + "\n</urlset>\n"
+    )
+
+
+def _index(children: list[tuple]) -> str:
+    items = []
+    for loc, lastmod in children:
+        mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod is not None else ""
+        items.append(f"<sitemap><loc>{_x(loc)}</loc>{mod}</sitemap>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(items) + "\n</sitemapindex>\n"
+    )
 
 
 def _x(text: str) -> str:

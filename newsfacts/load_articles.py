@@ -1,12 +1,20 @@
-"""Stage 3: extract articles from stored pages and upsert them into core.articles.
+"""Stage 4: extract articles from stored pages and load them into core.articles.
 
-Reads only the warehouse (never the network), so the same function re-extracts a
-window after the extractor improves (``reextract=True``).
+Reads only the warehouse, never the network, so the same function re-extracts a window
+after the extractor improves (``reextract=True``).
 
-Loading is batched: each batch is COPY'd into a temporary staging table and merged with
-one ``INSERT .. ON CONFLICT DO UPDATE .. WHERE IS DISTINCT FROM``, so an unchanged
-article is not even rewritten, a changed one is updated in place with its version
-bumped, and the whole batch is one transaction.
+**Exact day windows.** An article belongs to the UTC day of its own publication time
+(the page's; the listing's when the page has none). When a page dates its article into
+another day than the listing did, the link moves to that day. The article is loaded now
+if that day is this window or a window already completed; otherwise it waits, stored and
+extracted, for that day's run, which loads it without any request. Finishing a window
+(under an advisory lock shared with those moves) loads whatever arrived meanwhile and
+marks it completed, so nothing falls between two runs and nothing is loaded twice.
+
+**Batches.** Each batch is COPY'd into a temporary staging table and merged with one
+``INSERT .. ON CONFLICT DO UPDATE .. WHERE IS DISTINCT FROM``: an unchanged article is
+not rewritten, a changed one is updated in place with its version bumped. A second URL of
+the same outlet with the same canonical URL is recorded as a duplicate, not loaded.
 """
 
 from __future__ import annotations
@@ -16,16 +24,20 @@ import hashlib
 import logging
 import time
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 
 from extractors.article import EXTRACTOR_VERSION, Article, ExtractionError, extract_article
+from extractors.timeutil import day_window
 from newsfacts.warehouse import connect
 from newsfacts.window import Window
 
 log = logging.getLogger(__name__)
 
 BATCH = 100
+_LOCK_CLASS = 0x6E66  # "nf": advisory locks on run windows
 
 _STAGE_COLUMNS = (
     "link_id", "page_id", "source_id", "url", "canonical_url", "title", "authors", "published_at",
@@ -35,7 +47,7 @@ _STAGE_COLUMNS = (
 
 _MERGE = """
 INSERT INTO core.articles AS a ({cols})
-SELECT {cols} FROM stage_articles
+SELECT {cols} FROM stage_articles ORDER BY link_id
 ON CONFLICT (link_id) DO UPDATE SET
     page_id = EXCLUDED.page_id, canonical_url = EXCLUDED.canonical_url, title = EXCLUDED.title,
     authors = EXCLUDED.authors, published_at = EXCLUDED.published_at,
@@ -55,6 +67,31 @@ WHERE (a.page_id, a.canonical_url, a.title, a.authors, a.published_at, a.publish
 RETURNING (xmax = 0) AS inserted
 """.format(cols=", ".join(_STAGE_COLUMNS))
 
+#: Same outlet, same canonical URL (not just the home page): the same article twice.
+_DUPLICATES = """
+WITH within_batch AS (
+    DELETE FROM stage_articles s USING stage_articles t
+    WHERE s.source_id = t.source_id AND s.canonical_url = t.canonical_url AND s.link_id > t.link_id
+      AND s.canonical_url !~ '^https?://[^/]+/?$'
+    RETURNING s.link_id, 'same canonical URL as link ' || t.link_id AS detail
+), existing AS (
+    DELETE FROM stage_articles s USING core.articles a
+    WHERE a.source_id = s.source_id AND a.canonical_url = s.canonical_url AND a.link_id <> s.link_id
+      AND s.canonical_url !~ '^https?://[^/]+/?$'
+    RETURNING s.link_id, 'same canonical URL as article ' || a.article_id AS detail
+)
+SELECT link_id, detail FROM within_batch UNION ALL SELECT link_id, detail FROM existing
+"""
+
+
+@dataclass
+class _Extracted:
+    link_id: int
+    row: tuple | None  # staging row, or None when extraction failed
+    failure: tuple[str, str] | None
+    home_window: datetime  # the day the article belongs to
+    link_window: datetime
+
 
 def text_digest(article: Article) -> bytes:
     """Identity of an article's content: its title and text."""
@@ -62,6 +99,7 @@ def text_digest(article: Article) -> bytes:
 
 
 def _pending(conn: psycopg.Connection, window: Window, reextract: bool) -> list[int]:
+    """Links to (re)extract for the window: its own, and pages the window's run fetched."""
     rows = conn.execute(
         """
         SELECT l.link_id FROM raw.links l
@@ -76,86 +114,153 @@ def _pending(conn: psycopg.Connection, window: Window, reextract: bool) -> list[
     return [row[0] for row in rows]
 
 
-def _pages(conn: psycopg.Connection, link_ids: list[int]) -> list[tuple]:
-    return conn.execute(
+def _extract(conn: psycopg.Connection, link_ids: list[int], window: Window, seconds: dict) -> list[_Extracted]:
+    pages = conn.execute(
         """
-        SELECT DISTINCT ON (l.link_id) l.link_id, p.page_id, l.source_id, l.url, l.claimed_published_at,
-               p.body_gzip, p.content_type, p.final_url, p.served_at
+        SELECT DISTINCT ON (l.link_id) l.link_id, p.page_id, l.source_id, l.url, l.window_start,
+               l.claimed_published_at, l.discovered_via, p.body_gzip, p.content_type, p.final_url, p.served_at
         FROM raw.links l JOIN raw.pages p USING (link_id)
         WHERE l.link_id = ANY(%s)
         ORDER BY l.link_id, p.page_id DESC
         """,
         (link_ids,),
     ).fetchall()
+    results = []
+    for (link_id, page_id, source_id, url, link_window, claimed, via, body_gzip, content_type, final_url,
+         served_at) in pages:
+        started = time.monotonic()
+        try:
+            article = extract_article(gzip.decompress(body_gzip), final_url, content_type=content_type,
+                                      not_after=served_at)
+        except ExtractionError as exc:
+            log.warning("no article in %s: %s", url, exc)
+            results.append(_Extracted(link_id, None, (exc.reason, str(exc)), link_window, link_window))
+        else:
+            if article.published_at is not None:
+                published, origin = article.published_at, "page"
+            elif claimed is not None:
+                published, origin = claimed, via
+            else:
+                published, origin = None, "none"
+            home = day_window(published.date())[0] if published else link_window
+            row = (
+                link_id, page_id, source_id, url, article.canonical_url, article.title, article.authors,
+                published, origin, article.language, article.top_image_url, article.description,
+                article.text, article.word_count, text_digest(article), EXTRACTOR_VERSION, window.start,
+            )
+            results.append(_Extracted(link_id, row, None, home, link_window))
+        seconds[source_id] += time.monotonic() - started
+    return results
+
+
+def _lock_window(cur: psycopg.Cursor, start: datetime) -> None:
+    """Serialise loading into one window with finishing it (see the module docstring)."""
+    cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_CLASS, start.toordinal()))
+
+
+def _merge(cur: psycopg.Cursor, items: list[_Extracted]) -> tuple[int, int]:
+    """Load extracted rows and record failures and duplicates; returns (inserted, updated)."""
+    cur.execute(
+        """
+        CREATE TEMP TABLE IF NOT EXISTS stage_articles (
+            link_id bigint, page_id bigint, source_id integer, url text, canonical_url text,
+            title text, authors text[], published_at timestamptz, published_from text,
+            language text, top_image_url text, description text, body_text text,
+            word_count integer, text_sha256 bytea, extractor_version text, first_window timestamptz
+        ) ON COMMIT DELETE ROWS
+        """
+    )
+    with cur.copy(f"COPY stage_articles ({', '.join(_STAGE_COLUMNS)}) FROM STDIN") as copy:
+        for item in items:
+            if item.row is not None:
+                copy.write_row(item.row)
+    cur.execute(_DUPLICATES)
+    duplicates = cur.fetchall()
+    cur.execute(_MERGE)
+    merged = [inserted for (inserted,) in cur.fetchall()]
+    cur.execute(
+        "UPDATE raw.links l SET extract_outcome = 'ok', extract_detail = NULL FROM stage_articles s "
+        "WHERE l.link_id = s.link_id"
+    )
+    cur.executemany(
+        "UPDATE raw.links SET extract_outcome = 'duplicate', extract_detail = %s WHERE link_id = %s",
+        [(detail, link_id) for link_id, detail in duplicates],
+    )
+    cur.executemany(
+        "UPDATE raw.links SET extract_outcome = %s, extract_detail = %s WHERE link_id = %s",
+        [(*item.failure, item.link_id) for item in items if item.failure is not None],
+    )
+    inserted = sum(merged)
+    return inserted, len(merged) - inserted
+
+
+def _completed(cur: psycopg.Cursor, start: datetime) -> bool:
+    cur.execute("SELECT 1 FROM ops.completed_windows WHERE window_start = %s", (start,))
+    return cur.fetchone() is not None
+
+
+def _load(conn: psycopg.Connection, items: list[_Extracted], window: Window, counts: dict) -> None:
+    """Load what belongs to this window; move the rest, loading it if its day is done."""
+    here = [i for i in items if i.row is None or i.home_window == window.start]
+    elsewhere: dict[datetime, list[_Extracted]] = defaultdict(list)
+    for item in items:
+        if item.row is not None and item.home_window != window.start:
+            elsewhere[item.home_window].append(item)
+    with conn.transaction(), conn.cursor() as cur:
+        _count(counts, _merge(cur, here))
+        cur.executemany(
+            "UPDATE raw.links SET window_start = %s WHERE link_id = %s AND window_start <> %s",
+            [(i.home_window, i.link_id, i.home_window) for i in items if i.row is not None],
+        )
+    for home, group in sorted(elsewhere.items()):
+        with conn.transaction(), conn.cursor() as cur:
+            _lock_window(cur, home)
+            if _completed(cur, home):
+                _count(counts, _merge(cur, group))
+            else:
+                counts["deferred"] += len(group)
+                log.info("%d articles dated %s wait for that day's run", len(group), home.date())
+
+
+def _count(counts: dict, merged: tuple[int, int]) -> None:
+    counts["inserted"] += merged[0]
+    counts["updated"] += merged[1]
 
 
 def load_articles(dsn: str, window: Window, run_id: str, *, reextract: bool = False) -> dict:
-    """Extract and load the window's pending pages; return counts for XCom."""
-    counts = {"extracted": 0, "failed": 0, "inserted": 0, "updated": 0}
+    """Extract and load the window's pending pages, then complete the window."""
+    counts = {"extracted": 0, "failed": 0, "inserted": 0, "updated": 0, "deferred": 0}
     seconds: dict[int, float] = defaultdict(float)
     with connect(dsn) as conn:
         pending = _pending(conn, window, reextract)
         for offset in range(0, len(pending), BATCH):
-            rows, failures = [], []
-            for link_id, page_id, source_id, url, claimed, body_gzip, content_type, final_url, served_at in _pages(
-                conn, pending[offset : offset + BATCH]
-            ):
-                started = time.monotonic()
-                try:
-                    article = extract_article(
-                        gzip.decompress(body_gzip), final_url, content_type=content_type, not_after=served_at
-                    )
-                except ExtractionError as exc:
-                    failures.append((exc.reason, str(exc), link_id))
-                    log.warning("no article in %s: %s", url, exc)
-                else:
-                    published, origin = (
-                        (article.published_at, "page") if article.published_at
-                        else (claimed, "feed") if claimed else (None, "none")
-                    )
-                    rows.append((
-                        link_id, page_id, source_id, url, article.canonical_url, article.title,
-                        article.authors, published, origin, article.language, article.top_image_url,
-                        article.description, article.text, article.word_count, text_digest(article),
-                        EXTRACTOR_VERSION, window.start,
-                    ))
-                seconds[source_id] += time.monotonic() - started
-            merged = _merge(conn, rows, failures)
-            counts["extracted"] += len(rows)
-            counts["failed"] += len(failures)
-            counts["inserted"] += sum(merged)
-            counts["updated"] += len(merged) - sum(merged)
+            items = _extract(conn, pending[offset : offset + BATCH], window, seconds)
+            counts["extracted"] += sum(i.row is not None for i in items)
+            counts["failed"] += sum(i.failure is not None for i in items)
+            _load(conn, items, window, counts)
+        _complete(conn, window, run_id, counts, seconds)
         _record_seconds(conn, window, run_id, seconds)
     return counts
 
 
-def _merge(conn: psycopg.Connection, rows: list[tuple], failures: list[tuple]) -> list[bool]:
-    """Load one batch in one transaction; return, per written row, whether it was new."""
+def _complete(conn: psycopg.Connection, window: Window, run_id: str, counts: dict, seconds: dict) -> None:
+    """Under the window's lock: load links moved here meanwhile, then mark it completed."""
     with conn.transaction(), conn.cursor() as cur:
+        _lock_window(cur, window.start)
         cur.execute(
-            """
-            CREATE TEMP TABLE stage_articles (
-                link_id bigint, page_id bigint, source_id integer, url text, canonical_url text,
-                title text, authors text[], published_at timestamptz, published_from text,
-                language text, top_image_url text, description text, body_text text,
-                word_count integer, text_sha256 bytea, extractor_version text, first_window timestamptz
-            ) ON COMMIT DROP
-            """
+            "SELECT link_id FROM raw.links WHERE window_start = %s AND fetch_outcome = 'ok' "
+            "AND extract_outcome IS NULL ORDER BY link_id",
+            (window.start,),
         )
-        with cur.copy(f"COPY stage_articles ({', '.join(_STAGE_COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cur.execute(_MERGE)
-        merged = [inserted for (inserted,) in cur.fetchall()]
-        cur.executemany(
-            "UPDATE raw.links SET extract_outcome = 'ok', extract_detail = NULL WHERE link_id = %s",
-            [(row[0],) for row in rows],
+        arrived = [row[0] for row in cur.fetchall()]
+        if arrived:
+            items = [i for i in _extract(conn, arrived, window, seconds) if i.row is None or i.home_window == window.start]
+            _count(counts, _merge(cur, items))
+        cur.execute(
+            "INSERT INTO ops.completed_windows (window_start, window_end, run_id) VALUES (%s, %s, %s) "
+            "ON CONFLICT (window_start) DO NOTHING",
+            (window.start, window.end, run_id),
         )
-        cur.executemany(
-            "UPDATE raw.links SET extract_outcome = %s, extract_detail = %s WHERE link_id = %s",
-            failures,
-        )
-    return merged
 
 
 def _record_seconds(conn: psycopg.Connection, window: Window, run_id: str, seconds: dict[int, float]) -> None:

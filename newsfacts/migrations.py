@@ -55,7 +55,7 @@ def discover(directory: Path | None = None) -> list[Migration]:
 def migrate(dsn: str, directory: Path | None = None) -> list[str]:
     """Bring the warehouse at ``dsn`` up to date; return the names of applied migrations."""
     applied_now = []
-    with connect(dsn, autocommit=True) as conn:
+    with connect(dsn) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
         try:
             conn.execute((settings.SQL_DIR / "bootstrap.sql").read_text(encoding="utf-8"))

@@ -4,12 +4,15 @@ Polls run concurrently in threads (network-bound); results are written by the ca
 thread, one transaction per source, so a source either has its poll, entries, links and
 metrics stored together or not at all.
 
-A re-run of a window polls again only the sources whose poll failed; a source with a
-good poll for the window is not polled again (``repoll=True`` forces it): the entries are in ``raw.feed_entries`` already, and
-not touching the network is what makes a re-run leave the warehouse unchanged. Feeds
-are polled with the validators (ETag / Last-Modified) of the source's latest good poll;
-a ``304 Not Modified`` is fine because links are always built from the stored entries,
-not from the document just received.
+Which sources are polled for a window:
+- not one that already has a good poll for the window (a re-run polls again only the
+  sources whose poll failed; ``repoll=True`` forces all);
+- not one whose feed, at its latest poll, no longer reached back to the window: a feed
+  lists its latest items only, so for an old day it cannot help and the archives
+  (stage ``discover``) take over. That poll is recorded as ``outside_horizon``.
+Feeds are polled with the validators (ETag / Last-Modified) of the latest good poll; a
+``304 Not Modified`` is fine because links are always built from the stored entries
+(``raw.feed_entries``), which also replays earlier polls for the window.
 """
 
 from __future__ import annotations
@@ -20,14 +23,17 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 
-from extractors.feeds import FeedError, ParsedFeed, parse_feed
+from extractors.feeds import FeedEntry, FeedError, ParsedFeed, parse_feed
 from extractors.fetch import FetchResult, Fetcher
 from extractors.timeutil import plausible
 from extractors.urls import BadUrl, normalize_url
 from newsfacts import settings
+from newsfacts.pacing import pacer_for
+from newsfacts.warehouse import connect
 from newsfacts.window import Window
 
 log = logging.getLogger(__name__)
@@ -36,7 +42,8 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 )
-GOOD_POLL = ("ok", "not_modified")
+#: Poll outcomes that are not failures of the source.
+GOOD_POLL = ("ok", "not_modified", "outside_horizon")
 
 
 @dataclass
@@ -46,15 +53,18 @@ class _Target:
     feed_url: str
     etag: str | None
     last_modified: str | None
+    oldest: datetime | None
+    newest: datetime | None
 
 
 @dataclass
 class _Polled:
     target: _Target
-    fetch: FetchResult
-    feed: ParsedFeed | None
-    error: FeedError | None
-    seconds: float
+    outcome: str
+    detail: str | None
+    fetch: FetchResult | None = None
+    feed: ParsedFeed | None = None
+    seconds: float = 0.0
 
 
 def deterministic_gzip(data: bytes) -> bytes:
@@ -65,12 +75,12 @@ def deterministic_gzip(data: bytes) -> bytes:
 def _targets(conn: psycopg.Connection, window: Window, repoll: bool) -> list[_Target]:
     rows = conn.execute(
         """
-        SELECT s.source_id, s.slug, s.feed_url, v.etag, v.last_modified
+        SELECT s.source_id, s.slug, s.feed_url, v.etag, v.last_modified, v.oldest_entry_at, v.newest_entry_at
         FROM core.sources s
         LEFT JOIN LATERAL (
-            SELECT etag, last_modified FROM raw.feed_polls p
-            WHERE p.source_id = s.source_id AND p.outcome = 'ok'
-            ORDER BY p.window_start DESC LIMIT 1
+            SELECT etag, last_modified, oldest_entry_at, newest_entry_at FROM raw.feed_polls p
+            WHERE p.source_id = s.source_id AND p.outcome IN ('ok', 'not_modified')
+            ORDER BY p.served_at DESC NULLS LAST, p.window_start DESC LIMIT 1
         ) v ON true
         WHERE s.active
           AND (%(repoll)s OR NOT EXISTS (
@@ -89,52 +99,81 @@ def _poll_one(fetcher: Fetcher, target: _Target) -> _Polled:
     fetched = fetcher.get(
         target.feed_url, accept=FEED_ACCEPT, etag=target.etag, last_modified=target.last_modified
     )
-    feed = error = None
+    polled = _Polled(target, fetched.outcome, fetched.detail, fetch=fetched)
     if fetched.ok:
         try:
-            feed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
+            polled.feed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
+            polled.outcome, polled.detail = "ok", polled.feed.problem
         except FeedError as exc:
-            error = exc
-    return _Polled(target, fetched, feed, error, time.monotonic() - started)
+            polled.outcome, polled.detail = exc.reason, str(exc)
+    polled.seconds = time.monotonic() - started
+    return polled
 
 
-def _outcome(polled: _Polled) -> tuple[str, str | None]:
-    if polled.error is not None:
-        return polled.error.reason, str(polled.error)
-    if polled.feed is not None:
-        return "ok", polled.feed.problem
-    return polled.fetch.outcome, polled.fetch.detail
+def _outside_horizon(target: _Target, window: Window) -> _Polled | None:
+    """Skip the request when the feed's last known oldest item is newer than the window."""
+    if target.oldest is None or target.oldest < window.end:
+        return None
+    return _Polled(
+        target,
+        "outside_horizon",
+        f"the feed reached back only to {target.oldest:%Y-%m-%d %H:%M} UTC at its last poll",
+    )
+
+
+def _dated(entries: list[FeedEntry], served_at: datetime | None) -> tuple[list[FeedEntry], int]:
+    """Entries with implausible dates (before 1990, after the server's clock) made undated."""
+    checked, dropped = [], 0
+    for entry in entries:
+        published = plausible(entry.published_at, not_after=served_at)
+        updated = plausible(entry.updated_at, not_after=served_at)
+        dropped += (entry.published_at is not None and published is None)
+        checked.append(
+            FeedEntry(entry.key, entry.url, entry.title, entry.summary, published, updated, entry.authors)
+        )
+    return checked, dropped
 
 
 def _store(conn: psycopg.Connection, polled: _Polled, window: Window, run_id: str) -> int:
     """Write one source's poll, entries, links and poll metrics in one transaction."""
-    outcome, detail = _outcome(polled)
-    fetched, feed = polled.fetch, polled.feed
-    body = fetched.body if fetched.ok else None
-    entries = feed.entries if feed else []
-    source_id = polled.target.source_id
+    fetched, feed, target = polled.fetch, polled.feed, polled.target
+    body = fetched.body if fetched is not None and fetched.ok else None
+    served_at = fetched.served_at if fetched is not None and polled.outcome in ("ok", "not_modified") else None
+    entries, dropped = _dated(feed.entries, served_at) if feed else ([], 0)
+    detail = polled.detail
+    if dropped:
+        detail = "; ".join(filter(None, [detail, f"{dropped} entries with implausible dates kept undated"]))
+    dates = [e.published_at for e in entries if e.published_at]
+    if polled.outcome == "not_modified":
+        oldest, newest = target.oldest, target.newest
+    else:
+        oldest, newest = min(dates, default=None), max(dates, default=None)
+    source_id = target.source_id
     with conn.transaction(), conn.cursor() as cur:
         cur.execute(
             """
             INSERT INTO raw.feed_polls (source_id, window_start, window_end, outcome, detail, http_status,
-                etag, last_modified, feed_format, entries_seen, body_gzip, body_sha256, served_at)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                etag, last_modified, feed_format, entries_seen, body_gzip, body_sha256, served_at,
+                oldest_entry_at, newest_entry_at)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
             ON CONFLICT (source_id, window_start) DO UPDATE SET
                 window_end = EXCLUDED.window_end, outcome = EXCLUDED.outcome, detail = EXCLUDED.detail,
                 http_status = EXCLUDED.http_status, etag = EXCLUDED.etag,
                 last_modified = EXCLUDED.last_modified, feed_format = EXCLUDED.feed_format,
                 entries_seen = EXCLUDED.entries_seen, body_gzip = EXCLUDED.body_gzip,
-                body_sha256 = EXCLUDED.body_sha256, served_at = EXCLUDED.served_at
+                body_sha256 = EXCLUDED.body_sha256, served_at = EXCLUDED.served_at,
+                oldest_entry_at = EXCLUDED.oldest_entry_at, newest_entry_at = EXCLUDED.newest_entry_at
             """,
             (
-                source_id, window.start, window.end, outcome, detail, fetched.status,
-                # Validators and the server's clock only matter for a feed we read;
-                # dropping them on failures keeps a re-run's row identical.
+                source_id, window.start, window.end, polled.outcome, detail,
+                fetched.status if fetched else None,
+                # Validators only matter for a feed we read; dropping them on failures
+                # keeps a re-run's row identical.
                 fetched.etag if feed else None, fetched.last_modified if feed else None,
                 feed.format if feed else None, len(entries),
                 deterministic_gzip(body) if body else None,
                 hashlib.sha256(body).digest() if body else None,
-                fetched.served_at if feed else None,
+                served_at, oldest, newest,
             ),
         )
         cur.executemany(
@@ -153,12 +192,8 @@ def _store(conn: psycopg.Connection, polled: _Polled, window: Window, run_id: st
                 last_seen_window = GREATEST(e.last_seen_window, EXCLUDED.last_seen_window)
             """,
             [
-                (
-                    source_id, entry.key, entry.url, entry.title, entry.summary,
-                    plausible(entry.published_at, not_after=fetched.served_at),
-                    plausible(entry.updated_at, not_after=fetched.served_at),
-                    list(entry.authors), window.start, window.start,
-                )
+                (source_id, entry.key, entry.url, entry.title, entry.summary, entry.published_at,
+                 entry.updated_at, list(entry.authors), window.start, window.start)
                 for entry in _unique_entries(entries)
             ],
         )
@@ -174,19 +209,18 @@ def _store(conn: psycopg.Connection, polled: _Polled, window: Window, run_id: st
                 poll_outcome = EXCLUDED.poll_outcome, poll_detail = EXCLUDED.poll_detail,
                 entries_seen = EXCLUDED.entries_seen, poll_seconds = EXCLUDED.poll_seconds
             """,
-            (window.start, source_id, window.end, run_id, outcome, detail, len(entries), polled.seconds),
+            (window.start, source_id, window.end, run_id, polled.outcome, detail, len(entries), polled.seconds),
         )
     return links
 
 
-def _unique_entries(entries):
-    """Feeds repeat GUIDs; keep the first entry per key (an upsert batch must not
-    touch the same row twice)."""
-    seen = set()
+def _unique_entries(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Feeds repeat GUIDs; keep the first entry per key, in key order (an upsert batch must
+    not touch a row twice, and concurrent runs must lock rows in the same order)."""
+    unique: dict[str, FeedEntry] = {}
     for entry in entries:
-        if entry.key not in seen:
-            seen.add(entry.key)
-            yield entry
+        unique.setdefault(entry.key, entry)
+    return [unique[key] for key in sorted(unique)]
 
 
 def _create_links(cur: psycopg.Cursor, source_id: int, window: Window) -> int:
@@ -205,13 +239,12 @@ def _create_links(cur: psycopg.Cursor, source_id: int, window: Window) -> int:
         """,
         {"source": source_id, "start": window.start, "end": window.end},
     )
-    rows = []
+    rows = {}
     for url, published, updated in cur.fetchall():
         try:
-            rows.append((normalize_url(url), url, source_id, window.start, published, updated))
+            rows.setdefault(normalize_url(url), (url, source_id, window.start, published, updated))
         except BadUrl:
             log.warning("skipping unusable link %r", url)
-    rows = list({row[0]: row for row in rows}.values())
     cur.executemany(
         """
         INSERT INTO raw.links AS l (url, fetch_url, source_id, window_start, claimed_published_at, claimed_updated_at)
@@ -221,22 +254,22 @@ def _create_links(cur: psycopg.Cursor, source_id: int, window: Window) -> int:
         WHERE EXCLUDED.claimed_updated_at > l.claimed_updated_at
            OR (l.claimed_updated_at IS NULL AND EXCLUDED.claimed_updated_at IS NOT NULL)
         """,
-        rows,
+        [(url, *rest) for url, rest in sorted(rows.items())],
     )
     return len(rows)
 
 
-def _note_updates(cur: psycopg.Cursor, entries) -> None:
+def _note_updates(cur: psycopg.Cursor, entries: list[FeedEntry]) -> None:
     """Record newer update times the feed claims for links we already have.
 
     The fetch stage of the window the update falls in fetches such a page again, so an
     article corrected on Tuesday is refreshed by Tuesday's run, not by re-running Monday.
     """
-    rows = []
+    rows = set()
     for entry in entries:
         if entry.url and entry.updated_at:
             try:
-                rows.append((entry.updated_at, normalize_url(entry.url)))
+                rows.add((normalize_url(entry.url), entry.updated_at))
             except BadUrl:
                 continue
     cur.executemany(
@@ -244,27 +277,32 @@ def _note_updates(cur: psycopg.Cursor, entries) -> None:
         UPDATE raw.links SET claimed_updated_at = %(updated)s
         WHERE url = %(url)s AND (claimed_updated_at IS NULL OR claimed_updated_at < %(updated)s)
         """,
-        [{"updated": updated, "url": url} for updated, url in sorted(set(rows), key=lambda r: r[1])],
+        [{"url": url, "updated": updated} for url, updated in sorted(rows)],
     )
 
 
 def poll_feeds(dsn: str, window: Window, run_id: str, *, repoll: bool = False) -> dict:
     """Poll the sources that need it for ``window``; return counts for XCom."""
-    from newsfacts.warehouse import connect
-
-    counts = {"sources_polled": 0, "sources_failed": 0, "links_in_window": 0}
+    counts = {"sources_polled": 0, "sources_skipped": 0, "sources_failed": 0, "links_in_window": 0}
     with connect(dsn) as conn:
         targets = _targets(conn, window, repoll)
-        with Fetcher(settings.feed_policy()) as fetcher, ThreadPoolExecutor(
+        to_poll = []
+        for target in targets:
+            skipped = None if repoll else _outside_horizon(target, window)
+            if skipped is None:
+                to_poll.append(target)
+            else:
+                counts["links_in_window"] += _store(conn, skipped, window, run_id)
+                counts["sources_skipped"] += 1
+        with pacer_for(dsn) as pacer, Fetcher(settings.feed_policy(), pacer=pacer) as fetcher, ThreadPoolExecutor(
             max_workers=settings.fetch_workers()
         ) as pool:
-            futures = [pool.submit(_poll_one, fetcher, target) for target in targets]
+            futures = [pool.submit(_poll_one, fetcher, target) for target in to_poll]
             for future in as_completed(futures):
                 polled = future.result()
                 counts["links_in_window"] += _store(conn, polled, window, run_id)
                 counts["sources_polled"] += 1
-                outcome, detail = _outcome(polled)
-                if outcome not in GOOD_POLL:
+                if polled.outcome not in GOOD_POLL:
                     counts["sources_failed"] += 1
-                    log.warning("feed %s failed: %s (%s)", polled.target.slug, outcome, detail)
+                    log.warning("feed %s failed: %s (%s)", polled.target.slug, polled.outcome, polled.detail)
     return counts

@@ -39,14 +39,20 @@ WITH link_counts AS (
     GROUP BY source_id
 ), polls AS (
     SELECT source_id, outcome, detail, entries_seen FROM raw.feed_polls WHERE window_start = %(start)s
+), discovery AS (
+    SELECT source_id,
+           string_agg(method || ': ' || outcome || ', ' || urls_found || ' urls', '; ' ORDER BY method) AS summary
+    FROM raw.discovery_attempts WHERE window_start = %(start)s GROUP BY source_id
 )
 INSERT INTO ops.run_metrics AS m (window_start, source_id, window_end, run_id, poll_outcome, poll_detail,
-    entries_seen, entries_in_window, pages_fetched, pages_failed, articles_new, articles_updated, failures)
-SELECT %(start)s, s.source_id, %(end)s, %(run_id)s, p.outcome, p.detail, coalesce(p.entries_seen, 0),
+    discovery, entries_seen, entries_in_window, pages_fetched, pages_failed, articles_new, articles_updated,
+    failures)
+SELECT %(start)s, s.source_id, %(end)s, %(run_id)s, p.outcome, p.detail, d.summary, coalesce(p.entries_seen, 0),
        coalesce(l.in_window, 0), coalesce(l.fetched, 0), coalesce(l.failed, 0),
        coalesce(a.new, 0), coalesce(a.updated, 0), coalesce(f.failures, '{}'::jsonb)
 FROM core.sources s
 LEFT JOIN polls p USING (source_id)
+LEFT JOIN discovery d USING (source_id)
 LEFT JOIN link_counts l USING (source_id)
 LEFT JOIN failure_reasons f USING (source_id)
 LEFT JOIN article_counts a USING (source_id)
@@ -54,7 +60,7 @@ WHERE s.active OR l.in_window > 0
 ON CONFLICT (window_start, source_id) DO UPDATE SET
     window_end = EXCLUDED.window_end, run_id = EXCLUDED.run_id,
     poll_outcome = EXCLUDED.poll_outcome, poll_detail = EXCLUDED.poll_detail,
-    entries_seen = EXCLUDED.entries_seen, entries_in_window = EXCLUDED.entries_in_window,
+    discovery = EXCLUDED.discovery, entries_seen = EXCLUDED.entries_seen, entries_in_window = EXCLUDED.entries_in_window,
     pages_fetched = EXCLUDED.pages_fetched, pages_failed = EXCLUDED.pages_failed,
     articles_new = EXCLUDED.articles_new, articles_updated = EXCLUDED.articles_updated,
     failures = EXCLUDED.failures
@@ -70,6 +76,7 @@ class SourceSummary:
     slug: str
     poll_outcome: str | None
     poll_detail: str | None
+    discovery: str | None
     entries_in_window: int
     pages_fetched: int
     pages_failed: int
@@ -80,10 +87,13 @@ class SourceSummary:
 
     @property
     def failed(self) -> bool:
-        """The source produced nothing usable: its poll failed, or every page did."""
-        if self.poll_outcome not in GOOD_POLL:
-            return True
-        return self.entries_in_window > 0 and self.pages_failed == self.entries_in_window
+        """The source yielded nothing: no link for the window and every way of finding
+        some (feed, archives) failed, or links but every one of them failed."""
+        if self.entries_in_window:
+            return self.pages_failed == self.entries_in_window
+        feed_ok = self.poll_outcome in GOOD_POLL
+        archives_ok = bool(self.discovery) and ": ok," in self.discovery
+        return not (feed_ok or archives_ok)
 
 
 def record_metrics(dsn: str, window: Window, run_id: str) -> list[SourceSummary]:
@@ -97,7 +107,7 @@ def record_metrics(dsn: str, window: Window, run_id: str) -> list[SourceSummary]
 def summarize(conn, window: Window) -> list[SourceSummary]:
     rows = conn.execute(
         """
-        SELECT s.slug, m.poll_outcome, m.poll_detail, m.entries_in_window, m.pages_fetched,
+        SELECT s.slug, m.poll_outcome, m.poll_detail, m.discovery, m.entries_in_window, m.pages_fetched,
                m.pages_failed, m.articles_new, m.articles_updated, m.failures,
                m.poll_seconds + m.fetch_seconds + m.extract_seconds
         FROM ops.run_metrics m JOIN core.sources s USING (source_id)

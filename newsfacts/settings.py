@@ -41,8 +41,8 @@ def _policy(max_bytes: int) -> FetchPolicy:
         total_timeout=_float("NEWSFACTS_TOTAL_TIMEOUT", 30),
         max_bytes=max_bytes,
         max_redirects=_int("NEWSFACTS_MAX_REDIRECTS", 5),
-        retries=_int("NEWSFACTS_RETRIES", 2),
-        backoff_seconds=_float("NEWSFACTS_BACKOFF_SECONDS", 1.0),
+        retries=fetch_retries(),
+        backoff_seconds=backoff_seconds(),
         per_host_concurrency=_int("NEWSFACTS_PER_HOST_CONCURRENCY", 2),
     )
 
@@ -60,3 +60,43 @@ def page_policy() -> FetchPolicy:
 def fetch_workers() -> int:
     """Threads fetching pages at once (across hosts; per-host limits still apply)."""
     return _int("NEWSFACTS_FETCH_WORKERS", 16)
+
+
+def sitemap_policy() -> FetchPolicy:
+    """Limits for robots.txt and sitemaps (a sitemap may list 50,000 URLs)."""
+    return _policy(_int("NEWSFACTS_MAX_SITEMAP_BYTES", 20 * 1024 * 1024))
+
+
+def max_sitemaps() -> int:
+    """Sitemap documents read per source and window, at most (indexes included)."""
+    return _int("NEWSFACTS_MAX_SITEMAPS", 50)
+
+
+def host_min_interval() -> float:
+    """Seconds between two requests to the same host, across all runs and workers."""
+    return _float("NEWSFACTS_HOST_MIN_INTERVAL", 0.5)
+
+
+def gdelt_endpoint() -> str:
+    from extractors.gdelt import DEFAULT_ENDPOINT
+
+    return os.environ.get("NEWSFACTS_GDELT_URL", DEFAULT_ENDPOINT)
+
+
+def gdelt_max_records() -> int:
+    from extractors.gdelt import MAX_RECORDS
+
+    return _int("NEWSFACTS_GDELT_MAX_RECORDS", MAX_RECORDS)
+
+
+def gdelt_min_interval() -> float:
+    """GDELT asks for no more than one request every five seconds."""
+    return _float("NEWSFACTS_GDELT_MIN_INTERVAL", 5.0)
+
+
+def fetch_retries() -> int:
+    return _int("NEWSFACTS_RETRIES", 2)
+
+
+def backoff_seconds() -> float:
+    return _float("NEWSFACTS_BACKOFF_SECONDS", 1.0)

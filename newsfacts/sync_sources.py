@@ -34,7 +34,7 @@ def sync_sources(conn: psycopg.Connection, sources: list[Source]) -> int:
     rows = []
     for source in sorted(sources, key=lambda s: s.slug):
         row = asdict(source)
-        row["config"] = Jsonb(row.pop("extra"))
+        row["config"] = Jsonb({**row.pop("extra"), "discovery": row.pop("discovery")})
         rows.append(row)
     with conn.transaction():
         with conn.cursor() as cur:

@@ -103,5 +103,13 @@ def describe(dsn: str) -> str:
 
 
 def connect(dsn: str, **kwargs) -> psycopg.Connection:
-    """Open a connection with the project's session settings (UTC, named in pg_stat_activity)."""
+    """Open a connection with the project's session settings.
+
+    Autocommit, so that every ``with conn.transaction():`` block is a real transaction
+    that commits when it ends: a stage stores each source or batch durably as it goes,
+    and holds no lock longer than one batch (without it, psycopg would nest those
+    blocks as savepoints in one transaction lasting the whole stage). Sessions are UTC
+    and named in pg_stat_activity.
+    """
+    kwargs.setdefault("autocommit", True)
     return psycopg.connect(dsn, application_name="newsfacts", options="-c timezone=UTC", **kwargs)

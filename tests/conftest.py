@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from newsfacts.fixture_server import FixtureServer
+from newsfacts.fixture_server import GDELT_PATH, FixtureServer
 from newsfacts.migrations import migrate
 
 ADMIN_DSN = os.environ.get("NEWSFACTS_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
@@ -27,6 +27,8 @@ TEST_ENVIRONMENT = {
     "NEWSFACTS_TOTAL_TIMEOUT": "3",
     "NEWSFACTS_RETRIES": "1",
     "NEWSFACTS_BACKOFF_SECONDS": "0.05",
+    "NEWSFACTS_HOST_MIN_INTERVAL": "0",
+    "NEWSFACTS_GDELT_MIN_INTERVAL": "0",
 }
 
 
@@ -85,6 +87,7 @@ def pipeline_env(monkeypatch, server, warehouse):
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("NEWSFACTS_SOURCES", str(Path(__file__).parent.parent / "demo" / "sources.yml"))
     monkeypatch.setenv("NEWSFACTS_FIXTURE_URL", server.base_url)
+    monkeypatch.setenv("NEWSFACTS_GDELT_URL", server.url(GDELT_PATH))
     monkeypatch.setenv("WAREHOUSE_DSN", warehouse)
     return warehouse
 

@@ -8,6 +8,7 @@ import psycopg
 
 from extractors.sources import load_sources
 from newsfacts import settings
+from newsfacts.discover import discover_archives
 from newsfacts.fetch_pages import fetch_pages
 from newsfacts.load_articles import load_articles
 from newsfacts.poll import poll_feeds
@@ -26,6 +27,7 @@ def run_day(dsn: str, day: date, **options):
     with connect(dsn) as conn:
         sync_sources(conn, load_sources(settings.sources_path()))
     poll_feeds(dsn, window, "test", repoll=options.get("repoll", False))
+    discover_archives(dsn, window, "test")
     fetch_pages(dsn, window, "test", retry_failed=options.get("retry_failed", False))
     load_articles(dsn, window, "test", reextract=options.get("reextract", False))
     return record_metrics(dsn, window, "test")
