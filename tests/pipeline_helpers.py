@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timezone
 
 import psycopg
 
 from extractors.sources import load_sources
+from extractors.urls import normalize_url
 from newsfacts import settings
 from newsfacts.discover import discover_archives
 from newsfacts.fetch_pages import fetch_pages
@@ -79,3 +80,25 @@ def state_differences(before: dict, after: dict) -> list[str]:
         for row in sorted(new - old)[:3]:
             problems.append(f"{table}: row changed or added: {row[:400]}")
     return problems
+
+
+def expected_by_day(server) -> dict[date, set[str]]:
+    """Every URL a day should hold: the corpus articles, the Danube Herald's two, nothing
+    that fails to fetch or extract (per behaviours.yml and the video page)."""
+    failing = {path for path, spec in server.site.routes.items()
+               if spec.status != 200 or spec.redirect or spec.generate or spec.delay_seconds}
+    failing.add("/harbor-post/video/2025/03/15/rally-for-ukraine-boston.html")
+    days: dict[date, set[str]] = {}
+    for article in server.site.articles:
+        if article.path not in failing:
+            days.setdefault(article.published.date(), set()).add(normalize_url(server.url(article.path)))
+    days[date(2025, 3, 15)] |= {normalize_url(server.url(f"/danube-herald/2025/03/15/{slug}.html"))
+                                for slug in ("izmail-port-drone-strike-romania-jets", "galati-shipyard-river-cruise-contract")}
+    return days
+
+
+def loaded_by_day(dsn) -> dict[date, set[str]]:
+    days: dict[date, set[str]] = {}
+    for url, published in rows(dsn, "SELECT url, published_at FROM core.articles"):
+        days.setdefault(published.astimezone(timezone.utc).date(), set()).add(url)
+    return days

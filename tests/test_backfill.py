@@ -16,33 +16,11 @@ from newsfacts.discover import crawl_sitemaps
 from newsfacts.fixture_server import GDELT_PATH
 from newsfacts.reprocess import reprocess_day
 from newsfacts.window import Window
-from pipeline_helpers import rows, run_day, scalar, snapshot, state_differences
+from pipeline_helpers import expected_by_day, loaded_by_day, rows, run_day, scalar, snapshot, state_differences
 
 DAYS = [date(2025, 3, 14), date(2025, 3, 15), date(2025, 3, 16)]
 BROKEN_FEEDS = {"/steppe-times/feed.xml", "/arctic-signal/rss", "/carpathian-post/feed.xml",
                 "/lakeside-gazette/feed.xml", "/pacific-digest/feed.xml", "/borderland-news/rss"}
-
-
-def expected_by_day(server) -> dict[date, set[str]]:
-    """Every URL a day should hold: the corpus articles, the Danube Herald's two, nothing
-    that fails to fetch or extract (per behaviours.yml and the video page)."""
-    failing = {path for path, spec in server.site.routes.items()
-               if spec.status != 200 or spec.redirect or spec.generate or spec.delay_seconds}
-    failing.add("/harbor-post/video/2025/03/15/rally-for-ukraine-boston.html")
-    days: dict[date, set[str]] = {}
-    for article in server.site.articles:
-        if article.path not in failing:
-            days.setdefault(article.published.date(), set()).add(normalize_url(server.url(article.path)))
-    days[date(2025, 3, 15)] |= {normalize_url(server.url(f"/danube-herald/2025/03/15/{slug}.html"))
-                                for slug in ("izmail-port-drone-strike-romania-jets", "galati-shipyard-river-cruise-contract")}
-    return days
-
-
-def loaded_by_day(dsn) -> dict[date, set[str]]:
-    days: dict[date, set[str]] = {}
-    for url, published in rows(dsn, "SELECT url, published_at FROM core.articles"):
-        days.setdefault(published.astimezone(timezone.utc).date(), set()).add(url)
-    return days
 
 
 def test_a_three_day_backfill_loads_exactly_the_articles_of_each_day(pipeline_env, server):
@@ -246,7 +224,9 @@ def test_two_overlapping_backfills_at_once_leave_no_duplicates(pipeline_env, ser
 
 
 def test_per_host_pacing_holds_across_concurrent_runs(pipeline_env, server):
-    interval = 0.04
+    # Slots are reserved interval apart; arrival at the server adds client-side jitter
+    # (thread wake-up, connecting), hence the tolerance below. Unpaced, the gaps are ~1 ms.
+    interval = 0.1
     _concurrent_backfills(
         pipeline_env, [[date(2025, 3, 14)], [date(2025, 3, 16)]],
         {"NEWSFACTS_HOST_MIN_INTERVAL": str(interval), "NEWSFACTS_GDELT_MIN_INTERVAL": str(interval)},
@@ -254,6 +234,6 @@ def test_per_host_pacing_holds_across_concurrent_runs(pipeline_env, server):
     times = sorted(t for t, _ in server.request_log)
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert len(times) > 40
-    assert min(gaps) >= interval * 0.75, f"two requests {min(gaps):.3f} s apart"
+    assert min(gaps) >= interval * 0.5, f"two requests {min(gaps):.3f} s apart"
     assert server.max_requests_per_second() <= 1 / interval + 1
     json.dumps({"requests": len(times), "min_gap": min(gaps)})
