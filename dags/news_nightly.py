@@ -11,14 +11,15 @@ leaves the warehouse as it was, and workers share nothing but the database.
 | task | does |
 |---|---|
 | `prepare_warehouse` | apply migrations, sync `core.sources` with the sources file |
-| `poll_feeds` | conditional GET of every feed; store entries; links for the window |
+| `poll_feeds` | conditional GET of every feed; store entries; links for the window (items clearly not about the war are recorded, not fetched) |
 | `discover_archives` | for sources whose feed does not reach back to the day: sitemaps, GDELT |
 | `fetch_pages` | fetch the window's pages politely; store them compressed |
-| `load_articles` | extract articles from stored pages (no network); upsert; complete the day |
+| `load_articles` | extract articles from stored pages (no network); score war relevance; upsert the relevant; complete the day |
+| `dedupe_articles` | duplicate groups (exact and MinHash/LSH near copies) and story clusters for new or changed articles |
 | `record_metrics` | one `ops.run_metrics` row per source; fail if every source failed |
 
 Params: `repoll` (poll feeds again even if the day has a good poll), `retry_failed`
-(retry permanent page failures too), `reextract` (re-extract every stored page of the
+(retry permanent page failures and items skipped as irrelevant too), `reextract` (re-extract every stored page of the
 day, e.g. after the extractor improved; makes no network request).
 """
 
@@ -109,6 +110,13 @@ def news_nightly():
         window = _window(data_interval_start, data_interval_end)
         return load(warehouse_dsn(), window, run_id, reextract=params["reextract"])
 
+    @task
+    def dedupe_articles(run_id=None) -> dict:
+        from newsfacts.dedupe import dedupe
+        from newsfacts_airflow import warehouse_dsn
+
+        return dedupe(warehouse_dsn(), run_id)
+
     @task(retries=0)
     def record_metrics(data_interval_start=None, data_interval_end=None, run_id=None) -> dict:
         from airflow.sdk.exceptions import AirflowFailException
@@ -135,6 +143,7 @@ def news_nightly():
         >> discover_archives()
         >> fetch_pages()
         >> load_articles()
+        >> dedupe_articles()
         >> record_metrics()
     )
 

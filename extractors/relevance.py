@@ -232,6 +232,16 @@ def score_article(title: str, text: str, language: str | None = None,
 
 
 _FEED_MIN_WORDS = 8
+#: Words that do not make an article about the war but make a feed item worth a look:
+#: the headline of a war story often names neither party ("Leaders join coalition call").
+_PREFETCH_HINTS = _lexicon(
+    "coalition*", "ally", "allies", "allied", "summit*", "envoy*", "diplomat*", "peace*", "security",
+    "defen*", "border*", "nato", "leaders", "air raid*", "alert*", "shelter*", "outage*", "energy",
+    "nuclear", "live", "europe*", "eu", "g7", "un", "trump", "white house", "kremlin", "moscow",
+    "black sea", "baltic*", "belarus*", "lukashenk*", "poland", "moldova*", "romania*", "georgia",
+    "north korea*", "iran*", "oil", "gas", "pipeline*", "tanker*", "cyber*", "hack*", "spy", "spies",
+    "sabotage*", "espionage", "treason", "dissident*", "opposition", "navalny",
+)
 
 
 def worth_fetching(title: str, summary: str, language: str | None = None) -> bool:
@@ -245,4 +255,4 @@ def worth_fetching(title: str, summary: str, language: str | None = None) -> boo
     if len(re.findall(r"\w+", whole)) < _FEED_MIN_WORDS:
         return True
     return bool(UKRAINE_SIDE.search(whole) or RUSSIA_SIDE.search(whole) or WAR_TERMS.search(whole)
-                or CONFLICT_TERMS.search(whole) or WAR_NAMED.search(whole))
+                or CONFLICT_TERMS.search(whole) or WAR_NAMED.search(whole) or _PREFETCH_HINTS.search(whole))

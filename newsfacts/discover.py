@@ -36,6 +36,7 @@ from extractors.sources import Discovery
 from extractors.urls import BadUrl, normalize_url
 from newsfacts import settings
 from newsfacts.pacing import pacer_for
+from newsfacts.relevance import prefetch_verdict
 from newsfacts.warehouse import connect
 from newsfacts.window import Window
 
@@ -250,15 +251,16 @@ def _store(conn: psycopg.Connection, target: _Target, attempts: list[Attempt], w
                  for url, f in sorted(attempt.found.items())],
             )
             for url, found in attempt.found.items():
-                links.setdefault(url, (found.fetch_url, found.claimed, attempt.method))
+                links.setdefault(url, (found.fetch_url, found.claimed, attempt.method, found.title))
         cur.executemany(
             """
-            INSERT INTO raw.links (url, fetch_url, source_id, window_start, claimed_published_at, discovered_via)
-            VALUES (%s, %s, %s, %s, %s, %s)
+            INSERT INTO raw.links (url, fetch_url, source_id, window_start, claimed_published_at, discovered_via,
+                                   fetch_outcome, fetch_detail)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
             ON CONFLICT (url) DO NOTHING
             """,
-            [(url, fetch_url, target.source_id, window.start, claimed, method)
-             for url, (fetch_url, claimed, method) in sorted(links.items())],
+            [(url, fetch_url, target.source_id, window.start, claimed, method, *prefetch_verdict(title, ""))
+             for url, (fetch_url, claimed, method, title) in sorted(links.items())],
         )
     return len(links)
 

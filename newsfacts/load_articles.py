@@ -30,7 +30,11 @@ from datetime import datetime
 import psycopg
 
 from extractors.article import EXTRACTOR_VERSION, Article, ExtractionError, extract_article
+from extractors.relevance import SCORER_VERSION
 from extractors.timeutil import day_window
+from newsfacts import settings
+from newsfacts.dedupe import refresh
+from newsfacts.relevance import assess
 from newsfacts.warehouse import connect
 from newsfacts.window import Window
 
@@ -42,7 +46,7 @@ _LOCK_CLASS = 0x6E66  # "nf": advisory locks on run windows
 _STAGE_COLUMNS = (
     "link_id", "page_id", "source_id", "url", "canonical_url", "title", "authors", "published_at",
     "published_from", "language", "top_image_url", "description", "body_text", "word_count",
-    "text_sha256", "extractor_version", "first_window",
+    "text_sha256", "extractor_version", "first_window", "relevance_score", "relevance_reasons",
 )
 
 _MERGE = """
@@ -55,15 +59,18 @@ ON CONFLICT (link_id) DO UPDATE SET
     top_image_url = EXCLUDED.top_image_url, description = EXCLUDED.description,
     body_text = EXCLUDED.body_text, word_count = EXCLUDED.word_count,
     text_sha256 = EXCLUDED.text_sha256, extractor_version = EXCLUDED.extractor_version,
+    relevance_score = EXCLUDED.relevance_score, relevance_reasons = EXCLUDED.relevance_reasons,
     version = a.version + (a.text_sha256 <> EXCLUDED.text_sha256)::int,
     updated_window = CASE WHEN a.text_sha256 <> EXCLUDED.text_sha256
                           THEN EXCLUDED.first_window ELSE a.updated_window END
 WHERE (a.page_id, a.canonical_url, a.title, a.authors, a.published_at, a.published_from, a.language,
-       a.top_image_url, a.description, a.text_sha256, a.extractor_version)
+       a.top_image_url, a.description, a.text_sha256, a.extractor_version, a.relevance_score,
+       a.relevance_reasons)
    IS DISTINCT FROM
       (EXCLUDED.page_id, EXCLUDED.canonical_url, EXCLUDED.title, EXCLUDED.authors,
        EXCLUDED.published_at, EXCLUDED.published_from, EXCLUDED.language, EXCLUDED.top_image_url,
-       EXCLUDED.description, EXCLUDED.text_sha256, EXCLUDED.extractor_version)
+       EXCLUDED.description, EXCLUDED.text_sha256, EXCLUDED.extractor_version, EXCLUDED.relevance_score,
+       EXCLUDED.relevance_reasons)
 RETURNING (xmax = 0) AS inserted
 """.format(cols=", ".join(_STAGE_COLUMNS))
 
@@ -84,13 +91,25 @@ SELECT link_id, detail FROM within_batch UNION ALL SELECT link_id, detail FROM e
 """
 
 
+#: Every version an article's text has had (the merge keeps only the latest in core.articles).
+_VERSIONS = """
+INSERT INTO core.article_versions (article_id, version, page_id, title, word_count, text_sha256,
+                                   extractor_version, loaded_window)
+SELECT a.article_id, a.version, a.page_id, a.title, a.word_count, a.text_sha256, a.extractor_version,
+       s.first_window
+FROM core.articles a JOIN stage_articles s USING (link_id)
+ON CONFLICT (article_id, version) DO NOTHING
+"""
+
+
 @dataclass
 class _Extracted:
     link_id: int
-    row: tuple | None  # staging row, or None when extraction failed
+    row: tuple | None  # staging row, or None when extraction failed or the article is not relevant
     failure: tuple[str, str] | None
     home_window: datetime  # the day the article belongs to
     link_window: datetime
+    assessment: tuple | None = None  # raw.relevance_assessments row
 
 
 def text_digest(article: Article) -> bytes:
@@ -143,12 +162,20 @@ def _extract(conn: psycopg.Connection, link_ids: list[int], window: Window, seco
             else:
                 published, origin = None, "none"
             home = day_window(published.date())[0] if published else link_window
-            row = (
-                link_id, page_id, source_id, url, article.canonical_url, article.title, article.authors,
-                published, origin, article.language, article.top_image_url, article.description,
-                article.text, article.word_count, text_digest(article), EXTRACTOR_VERSION, window.start,
-            )
-            results.append(_Extracted(link_id, row, None, home, link_window))
+            verdict = assess(article.title, article.text, article.language)
+            assessment = (link_id, page_id, verdict.score, verdict.relevant, list(verdict.reasons),
+                          settings.relevance_threshold(), SCORER_VERSION, article.title, window.start)
+            if not verdict.relevant:
+                detail = f"relevance {verdict.score:.2f} below {settings.relevance_threshold()}: " + "; ".join(verdict.reasons)
+                results.append(_Extracted(link_id, None, ("irrelevant", detail), home, link_window, assessment))
+            else:
+                row = (
+                    link_id, page_id, source_id, url, article.canonical_url, article.title, article.authors,
+                    published, origin, article.language, article.top_image_url, article.description,
+                    article.text, article.word_count, text_digest(article), EXTRACTOR_VERSION, window.start,
+                    verdict.score, list(verdict.reasons),
+                )
+                results.append(_Extracted(link_id, row, None, home, link_window, assessment))
         seconds[source_id] += time.monotonic() - started
     return results
 
@@ -166,7 +193,8 @@ def _merge(cur: psycopg.Cursor, items: list[_Extracted]) -> tuple[int, int]:
             link_id bigint, page_id bigint, source_id integer, url text, canonical_url text,
             title text, authors text[], published_at timestamptz, published_from text,
             language text, top_image_url text, description text, body_text text,
-            word_count integer, text_sha256 bytea, extractor_version text, first_window timestamptz
+            word_count integer, text_sha256 bytea, extractor_version text, first_window timestamptz,
+            relevance_score real, relevance_reasons text[]
         ) ON COMMIT DELETE ROWS
         """
     )
@@ -178,6 +206,8 @@ def _merge(cur: psycopg.Cursor, items: list[_Extracted]) -> tuple[int, int]:
     duplicates = cur.fetchall()
     cur.execute(_MERGE)
     merged = [inserted for (inserted,) in cur.fetchall()]
+    cur.execute(_VERSIONS)
+    _record_assessments(cur, items)
     cur.execute(
         "UPDATE raw.links l SET extract_outcome = 'ok', extract_detail = NULL FROM stage_articles s "
         "WHERE l.link_id = s.link_id"
@@ -192,6 +222,31 @@ def _merge(cur: psycopg.Cursor, items: list[_Extracted]) -> tuple[int, int]:
     )
     inserted = sum(merged)
     return inserted, len(merged) - inserted
+
+
+def _record_assessments(cur: psycopg.Cursor, items: list[_Extracted]) -> None:
+    """Store every relevance verdict; an article that is no longer relevant leaves core."""
+    cur.executemany(
+        """
+        INSERT INTO raw.relevance_assessments AS r (link_id, page_id, score, relevant, reasons, threshold,
+                                               scorer_version, title, assessed_window)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+        ON CONFLICT (link_id) DO UPDATE SET
+            page_id = EXCLUDED.page_id, score = EXCLUDED.score, relevant = EXCLUDED.relevant,
+            reasons = EXCLUDED.reasons, threshold = EXCLUDED.threshold, scorer_version = EXCLUDED.scorer_version,
+            title = EXCLUDED.title, assessed_window = EXCLUDED.assessed_window
+        WHERE (r.page_id, r.score, r.relevant, r.reasons, r.threshold, r.scorer_version, r.title)
+              IS DISTINCT FROM (EXCLUDED.page_id, EXCLUDED.score, EXCLUDED.relevant, EXCLUDED.reasons,
+                                EXCLUDED.threshold, EXCLUDED.scorer_version, EXCLUDED.title)
+        """,
+        [item.assessment for item in items if item.assessment is not None],
+    )
+    dropped = [item.link_id for item in items if item.assessment is not None and item.row is None]
+    if dropped:
+        cur.execute("DELETE FROM core.articles WHERE link_id = ANY(%s) RETURNING duplicate_group_id, story_id",
+                    (dropped,))
+        left = cur.fetchall()
+        refresh(cur, {g for g, _ in left}, {s for _, s in left})
 
 
 def _completed(cur: psycopg.Cursor, start: datetime) -> bool:

@@ -33,6 +33,7 @@ from extractors.timeutil import plausible
 from extractors.urls import BadUrl, normalize_url
 from newsfacts import settings
 from newsfacts.pacing import pacer_for
+from newsfacts.relevance import prefetch_verdict
 from newsfacts.warehouse import connect
 from newsfacts.window import Window
 
@@ -231,7 +232,7 @@ def _create_links(cur: psycopg.Cursor, source_id: int, window: Window) -> int:
     """
     cur.execute(
         """
-        SELECT url, published_at, updated_at FROM raw.feed_entries
+        SELECT url, published_at, updated_at, title, summary FROM raw.feed_entries
         WHERE source_id = %(source)s AND url IS NOT NULL
           AND ((published_at >= %(start)s AND published_at < %(end)s)
                OR (published_at IS NULL AND first_seen_window = %(start)s))
@@ -240,15 +241,17 @@ def _create_links(cur: psycopg.Cursor, source_id: int, window: Window) -> int:
         {"source": source_id, "start": window.start, "end": window.end},
     )
     rows = {}
-    for url, published, updated in cur.fetchall():
+    for url, published, updated, title, summary in cur.fetchall():
         try:
-            rows.setdefault(normalize_url(url), (url, source_id, window.start, published, updated))
+            rows.setdefault(normalize_url(url), (url, source_id, window.start, published, updated,
+                                                 *prefetch_verdict(title, summary)))
         except BadUrl:
             log.warning("skipping unusable link %r", url)
     cur.executemany(
         """
-        INSERT INTO raw.links AS l (url, fetch_url, source_id, window_start, claimed_published_at, claimed_updated_at)
-        VALUES (%s, %s, %s, %s, %s, %s)
+        INSERT INTO raw.links AS l (url, fetch_url, source_id, window_start, claimed_published_at, claimed_updated_at,
+                                    fetch_outcome, fetch_detail)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
         ON CONFLICT (url) DO UPDATE SET
             claimed_updated_at = GREATEST(l.claimed_updated_at, EXCLUDED.claimed_updated_at)
         WHERE EXCLUDED.claimed_updated_at > l.claimed_updated_at

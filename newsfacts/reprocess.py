@@ -1,15 +1,16 @@
 """Re-run extraction and everything after it for past days, from stored pages only.
 
 After the extractor improves, ``raw.pages`` holds every page ever fetched, so a range of
-days is rebuilt without a single request: each day's pages are extracted again (rows
-record the new ``extractor_version``; unchanged articles are not rewritten) and the day's
-metrics are recomputed.
+days is rebuilt without a single request: each day's pages are extracted and scored for
+relevance again (rows record the new ``extractor_version``; unchanged articles are not
+rewritten), changed texts get new fingerprints, and the day's metrics are recomputed.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from newsfacts.dedupe import dedupe
 from newsfacts.load_articles import load_articles
 from newsfacts.run_metrics import record_metrics
 from newsfacts.window import Window
@@ -18,5 +19,6 @@ from newsfacts.window import Window
 def reprocess_day(dsn: str, day: date, run_id: str) -> dict:
     window = Window.day(day)
     counts = load_articles(dsn, window, run_id, reextract=True)
+    dedupe(dsn, run_id)
     record_metrics(dsn, window, run_id)
     return counts

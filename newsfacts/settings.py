@@ -100,3 +100,15 @@ def fetch_retries() -> int:
 
 def backoff_seconds() -> float:
     return _float("NEWSFACTS_BACKOFF_SECONDS", 1.0)
+
+
+def relevance_threshold() -> float:
+    """Articles scoring below this are kept in the raw layer only (0-1)."""
+    from extractors.relevance import DEFAULT_THRESHOLD
+
+    return _float("NEWSFACTS_RELEVANCE_THRESHOLD", DEFAULT_THRESHOLD)
+
+
+def prefetch_filter() -> bool:
+    """Skip fetching feed items whose title and summary show no sign of the war."""
+    return os.environ.get("NEWSFACTS_PREFETCH_FILTER", "1").lower() not in ("0", "false", "no", "off")

@@ -24,14 +24,25 @@ def _corpus_day(server, day):
 
 def test_a_day_loads_every_article_published_that_day(pipeline_env, server):
     run_day(pipeline_env, DAY)
-    expected = {normalize_url(server.url(a.path)): a for a in _corpus_day(server, DAY)}
+    day = _corpus_day(server, DAY)
+    expected = {normalize_url(server.url(a.path)): a for a in day if a.war}
+    off_topic = {normalize_url(server.url(a.path)) for a in day if not a.war}
+    assert expected and off_topic
     loaded = dict(rows(pipeline_env, "SELECT url, title FROM core.articles"))
     corpus_urls = {u for u in loaded if "/danube-herald/" not in u}
     assert corpus_urls == set(expected)
     for url, article in expected.items():
         assert loaded[url] == " ".join(article.title.split())
-    # The malformed Danube Herald feed still yields its two complete items.
-    assert sum("/danube-herald/" in u for u in loaded) == 2
+    # Articles off the war's subject are accounted for, not loaded: skipped before the
+    # fetch when the feed item already shows it, else scored and kept in the raw layer.
+    outcomes = dict(rows(pipeline_env, "SELECT url, coalesce(extract_outcome, fetch_outcome) FROM raw.links "
+                                       "WHERE url = ANY(%s)", list(off_topic)))
+    assert set(outcomes) == off_topic
+    assert set(outcomes.values()) <= {"skipped_irrelevant", "irrelevant"}
+    # The malformed Danube Herald feed still yields its two complete items; one is about the war.
+    assert [u for u in loaded if "/danube-herald/" in u] == [
+        normalize_url(server.url("/danube-herald/2025/03/15/izmail-port-drone-strike-romania-jets.html"))]
+    assert scalar(pipeline_env, "SELECT count(*) FROM raw.links WHERE url LIKE %s", "%/danube-herald/%") == 2
     # Every loaded article is dated inside the day, from the page itself.
     outside = scalar(
         pipeline_env,
@@ -106,7 +117,7 @@ def test_next_day_uses_conditional_get_and_still_finds_its_links(pipeline_env, s
     summaries = {s.slug: s for s in run_day(pipeline_env, date(2025, 3, 16))}
     assert summaries["kyiv-ledger"].poll_outcome == "not_modified"
     assert server.last_headers["/kyiv-ledger/rss.xml"]["If-None-Match"]
-    expected = {normalize_url(server.url(a.path)) for a in _corpus_day(server, date(2025, 3, 16))}
+    expected = {normalize_url(server.url(a.path)) for a in _corpus_day(server, date(2025, 3, 16)) if a.war}
     loaded = {u for (u,) in rows(pipeline_env, "SELECT url FROM core.articles WHERE first_window = '2025-03-16'")}
     assert loaded == expected
 

@@ -1,0 +1,155 @@
+"""Different articles about the same event: story clusters.
+
+Two reports of one event rarely share sentences, but they share who and where — the
+names — and the event's own words ("planners", "Witkoff", "ceasefire"), within a day or
+so of each other. An article is described by its **story terms**: the proper names and
+the headline's words, transliterated from Cyrillic and cut to five-letter stems so that
+"Путин"/"Putin", "Британии"/"Britain" and "Zelenskyy's"/"Zelensky" meet. Similarity is a
+TF-IDF cosine where document frequencies come from the articles of the same days, so the
+names every war article carries (Ukraine, Russia, Kyiv) weigh little and the ones that
+single out an event weigh a lot.
+
+An article joins the story most similar to it among the stories of the articles published
+within a day of it, when the similarity reaches :data:`MIN_SIMILARITY`; else it starts a
+story. Members of one
+duplicate group always share a story.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from extractors.dedup import tokens
+
+#: How far apart two reports of one event can be published.
+WINDOW = timedelta(days=1)
+MIN_SIMILARITY = 0.25
+STEM = 5
+#: Headline words and names count this much more than a name further down.
+TITLE_WEIGHT = 2.0
+LEAD_SENTENCES = 5
+
+_TRANSLIT = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "ie", "ж": "zh",
+    "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+})
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-ZА-ЯЁІЇЄҐ][\w'’-]{2,}")
+_WORD = re.compile(r"\w{4,}")
+_SENTENCE = re.compile(r"(?<=[.!?…])[\"'”»)]?\s+|\n+")
+#: Capitalised at a sentence start, in a headline in title case, or simply everywhere.
+_COMMON = frozenset(
+    """
+    about above after again against also amid among another around because been before being
+    below between both could does doing down during each even every from further have having
+    here into itself just many more most much must near next only other over same says said
+    should since some such than that their them then there these they this those through under
+    until very were what when where which while whom will with within without would your yours
+    year years week weeks monday tuesday wednesday thursday friday saturday sunday today
+    yesterday tomorrow news read more also according officials official told added
+    """.split()
+)
+
+
+def stem(word: str) -> str:
+    """Lower-cased, transliterated, normalised (see :func:`extractors.dedup.tokens`), cut short."""
+    normalised = tokens(word.lower().translate(_TRANSLIT))
+    return normalised[0][:STEM] if normalised else ""
+
+
+def story_terms(title: str, text: str) -> dict[str, float]:
+    """The weighted terms that single out an article's event."""
+    terms: Counter[str] = Counter()
+    for word in _WORD.findall(title or ""):
+        s = stem(word)
+        if s and word.lower() not in _COMMON:
+            terms[s] += TITLE_WEIGHT
+    sentences = _SENTENCE.split(text or "")
+    for i, sentence in enumerate(sentences):
+        weight = 1.0 if i < LEAD_SENTENCES else 0.5
+        for word in _CAPITALISED.findall(sentence):
+            s = stem(word)
+            if s and word.lower() not in _COMMON:
+                terms[s] += weight
+    return {t: round(1.0 + math.log(w), 4) for t, w in terms.items() if w > 0}
+
+
+def cosine(a: dict[str, float], b: dict[str, float], idf: dict[str, float]) -> float:
+    shared = a.keys() & b.keys()
+    if not shared:
+        return 0.0
+    dot = sum(a[t] * b[t] * idf.get(t, 1.0) ** 2 for t in shared)
+    na = math.sqrt(sum((w * idf.get(t, 1.0)) ** 2 for t, w in a.items()))
+    nb = math.sqrt(sum((w * idf.get(t, 1.0)) ** 2 for t, w in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def idf_of(pool: list[dict[str, float]]) -> dict[str, float]:
+    """Inverse document frequency over the articles being compared (smoothed)."""
+    df: Counter[str] = Counter()
+    for terms in pool:
+        df.update(terms.keys())
+    n = len(pool)
+    return {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+
+
+@dataclass
+class StoryCandidate:
+    """A neighbour: an article already in a story."""
+
+    id: str
+    story: str
+    published_at: datetime | None
+    terms: dict[str, float] = field(default_factory=dict)
+
+
+def best_story(terms: dict[str, float], neighbours: list[StoryCandidate],
+               min_similarity: float = MIN_SIMILARITY) -> tuple[str, float] | None:
+    """The story whose neighbours, taken together, are most similar, if similar enough.
+
+    Comparing with a story's combined terms rather than its single closest article keeps
+    two events that share a few words ("Russian drones hit...") from chaining together.
+    """
+    if not neighbours or not terms:
+        return None
+    idf = idf_of([terms, *(n.terms for n in neighbours)])
+    centroids: dict[str, Counter] = {}
+    for n in neighbours:
+        norm = math.sqrt(sum(w * w for w in n.terms.values())) or 1.0
+        centroids.setdefault(n.story, Counter()).update({t: w / norm for t, w in n.terms.items()})
+    score, story = max((cosine(terms, dict(c), idf), s) for s, c in centroids.items())
+    return (story, round(score, 4)) if score >= min_similarity else None
+
+
+class MemoryStories:
+    """In-process story assignment (the CLI's ``dedupe``, tests, the quality benchmark)."""
+
+    def __init__(self, min_similarity: float = MIN_SIMILARITY) -> None:
+        self._articles: list[StoryCandidate] = []
+        self._stories = 0
+        self._min_similarity = min_similarity
+
+    def assign(self, doc_id: str, title: str, text: str, published_at: datetime | None,
+               same_group_story: str | None = None) -> str:
+        terms = story_terms(title, text)
+        if same_group_story is not None:
+            story = same_group_story
+        else:
+            neighbours = [a for a in self._articles if _near(a.published_at, published_at)]
+            found = best_story(terms, neighbours, self._min_similarity)
+            if found is None:
+                self._stories += 1
+                story = f"story-{self._stories}"
+            else:
+                story = found[0]
+        self._articles.append(StoryCandidate(doc_id, story, published_at, terms))
+        return story
+
+
+def _near(a: datetime | None, b: datetime | None) -> bool:
+    return a is None or b is None or abs(a - b) <= WINDOW
