@@ -28,6 +28,7 @@ from newsfacts.fixture_site import load_articles  # noqa: E402
 
 
 def predict(articles, min_similarity: float) -> dict[str, str]:
+    """The pipeline's steps, in memory (as extractors.batch_dedupe, with a chosen threshold)."""
     index, stories = MemoryIndex(), MemoryStories(min_similarity)
     story_of_group: dict[str, str] = {}
     predicted = {}

@@ -156,24 +156,35 @@ def similarity(a: Fingerprint, b: Fingerprint) -> float:
     jaccard = shared / len(a.shingles | b.shingles)
     if containment < MIN_CONTAINMENT and jaccard < MIN_JACCARD:
         return 0.0
-    if not _figures_agree(a, b, containment):
+    if not _figures_agree(a, b):
         return 0.0
     return round(max(containment, jaccard), 4)
 
 
-def _figures_agree(a: Fingerprint, b: Fingerprint, containment: float) -> bool:
-    """Copies give the same figures in the same words; same-template reports of other events
-    share the words but not the figures ("3 killed in Kharkiv" / "5 killed in Kharkiv").
+_DIGITS = re.compile(r"\d+")
 
-    Compared on the shingles that hold a figure, and only in the smaller set: a trim drops
-    figures, an update or a republisher's footer adds some. The more of the words are
-    shared, the fewer of the figures need be: an edited reprint rewords around its figures.
+
+def _figures_agree(a: Fingerprint, b: Fingerprint) -> bool:
+    """Copies give the same figures in the same words; same-template reports of other events
+    share the words but not the figures ("killing 3 people" / "killing 5 people").
+
+    Looks only at phrasings the two texts share once digits are masked: a republisher that
+    rewords around a figure, trims it or adds a dated footer leaves nothing to compare, an
+    update that corrects one figure leaves most of them agreeing, and a report of another
+    event disagrees on most of them.
     """
-    small, large = sorted((a.numbers, b.numbers), key=len)
-    if len(small) < 5:
-        return True
-    needed = 0.2 if containment >= 0.72 else 0.5
-    return len(small & large) / len(small) >= needed
+    masked_a: dict[str, set[str]] = {}
+    for gram in a.numbers:
+        masked_a.setdefault(_DIGITS.sub("#", gram), set()).add(gram)
+    same = differ = 0
+    for gram in b.numbers:
+        variants = masked_a.get(_DIGITS.sub("#", gram))
+        if variants is not None:
+            if gram in variants:
+                same += 1
+            else:
+                differ += 1
+    return same + differ < 3 or differ <= same
 
 
 class Index(Protocol):

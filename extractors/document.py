@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from extractors.article import Article, ExtractionError, extract_article
+from extractors.relevance import DEFAULT_THRESHOLD, score_article
 from extractors.urls import BadUrl, normalize_url
 
 
@@ -63,6 +64,7 @@ def analyze(
     text: str | None = None,
     url: str | None = None,
     published: str | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> dict:
     """Analyse one document; failures come back as ``{"id": ..., "error": reason}``."""
     try:
@@ -80,4 +82,6 @@ def analyze(
     result.update(article.to_json())
     result["url"] = url
     result["canonical_url"] = article.canonical_url or None
+    relevance = score_article(article.title, article.text, article.language, threshold=threshold)
+    result["relevance"] = {"score": relevance.score, "relevant": relevance.relevant, "reasons": list(relevance.reasons)}
     return result

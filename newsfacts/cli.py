@@ -4,6 +4,7 @@
     newsfacts extract [--url URL] FILE        one saved HTML page -> one JSON object
     newsfacts extract --text FILE --published YYYY-MM-DD
     newsfacts extract --jsonl < docs.jsonl    many documents, one JSON line each
+    newsfacts dedupe --jsonl < docs.jsonl     duplicate group, canonical article and story per line
     newsfacts sources [--file PATH]           validate and list the configured outlets
     newsfacts demo [--date YYYY-MM-DD]        run news_nightly on the offline corpus
     newsfacts backfill --from D --to D        the same for a range of days, one after another
@@ -32,23 +33,26 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 def _cmd_extract(args: argparse.Namespace) -> int:
     from extractors.document import analyze
 
+    from newsfacts import settings
+
+    threshold = settings.relevance_threshold()
     if args.jsonl:
-        return _extract_jsonl(sys.stdin.buffer, sys.stdout)
+        return _extract_jsonl(sys.stdin.buffer, sys.stdout, threshold)
     if not args.file:
         print("newsfacts extract: FILE is required unless --jsonl is given", file=sys.stderr)
         return 2
     raw = Path(args.file).read_bytes()
     if args.text:
         result = analyze(doc_id=args.file, text=raw.decode("utf-8", errors="replace"), url=args.url,
-                         published=args.published)
+                         published=args.published, threshold=threshold)
     else:
-        result = analyze(doc_id=args.file, html=raw, url=args.url, published=args.published)
+        result = analyze(doc_id=args.file, html=raw, url=args.url, published=args.published, threshold=threshold)
     json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 1 if "error" in result else 0
 
 
-def _extract_jsonl(stream, out) -> int:
+def _extract_jsonl(stream, out, threshold: float) -> int:
     """One JSON line out per line in, in order; a bad line never stops the batch."""
     from extractors.document import analyze
 
@@ -68,9 +72,55 @@ def _extract_jsonl(stream, out) -> int:
                 text=doc.get("text"),
                 url=doc.get("url"),
                 published=doc.get("published") or doc.get("published_at"),
+                threshold=threshold,
             )
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
+    return 0
+
+
+def _read_jsonl(stream) -> list[tuple[int, dict | None, str | None]]:
+    """(line number, object or None, error or None) for each non-empty line."""
+    lines = []
+    for line_no, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            doc = json.loads(raw.decode("utf-8", errors="replace"))
+            if not isinstance(doc, dict):
+                raise ValueError("each line must be a JSON object")
+        except ValueError as exc:
+            lines.append((line_no, None, f"line {line_no}: invalid JSON: {exc}"))
+        else:
+            lines.append((line_no, doc, None))
+    return lines
+
+
+def _cmd_dedupe(args: argparse.Namespace) -> int:
+    """Read every line first (groups need the whole batch), then answer one line per input."""
+    from extractors.batch_dedupe import dedupe_documents
+    from extractors.dedup import Document
+    from extractors.document import DocumentError, parse_published
+
+    if not args.jsonl:
+        print("newsfacts dedupe: only --jsonl input is supported", file=sys.stderr)
+        return 2
+    results: list[dict] = []
+    docs: list[tuple[int, Document]] = []
+    for line_no, doc, error in _read_jsonl(sys.stdin.buffer):
+        if error is None:
+            try:
+                published = parse_published(doc.get("published_at") or doc.get("published"))
+                docs.append((len(results), Document(str(doc.get("id")), str(doc.get("url") or ""),
+                                                    str(doc.get("title") or ""), str(doc.get("text") or ""), published)))
+            except DocumentError as exc:
+                error = f"line {line_no}: {exc}"
+        results.append({"id": doc.get("id") if doc else None, "error": error} if error else {"id": doc.get("id")})
+    grouped = dedupe_documents([d for _, d in docs])
+    for (position, _), g in zip(docs, grouped):
+        results[position].update(duplicate_group=g.duplicate_group, canonical_id=g.canonical_id, story=g.story)
+    for result in results:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     return 0
 
 
@@ -131,6 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--jsonl", action="store_true",
                          help='read {"id","url","html"} or {"id","text","published"} lines on stdin')
     extract.set_defaults(func=_cmd_extract)
+
+    dedupe = commands.add_parser("dedupe", help="duplicate groups and stories of a batch of documents")
+    dedupe.add_argument("--jsonl", action="store_true",
+                        help='read {"id","url","title","text","published_at"} lines from stdin')
+    dedupe.set_defaults(func=_cmd_dedupe)
 
     sources = commands.add_parser("sources", help="validate and list the sources file")
     sources.add_argument("--file", help="sources file (default: $NEWSFACTS_SOURCES or sources.yml)")

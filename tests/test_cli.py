@@ -1,6 +1,7 @@
 """The `newsfacts` command as a user runs it (a real subprocess)."""
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -10,9 +11,9 @@ from newsfacts.fixture_site import FixtureSite
 SITE = FixtureSite("https://news.test")
 
 
-def newsfacts(*args, stdin=None, check=True):
+def newsfacts(*args, stdin=None, check=True, env=None):
     return subprocess.run([sys.executable, "-m", "newsfacts.cli", *args], input=stdin, capture_output=True,
-                          text=True, timeout=300, check=check)
+                          text=True, timeout=300, check=check, env=env)
 
 
 def test_extract_a_saved_page(tmp_path):
@@ -28,6 +29,8 @@ def test_extract_a_saved_page(tmp_path):
     assert result["published_at"] == article.published.isoformat()
     assert result["language"] == "en"
     assert article.paragraphs[0][:80] in result["text"]
+    assert result["relevance"]["relevant"] is article.war
+    assert 0 <= result["relevance"]["score"] <= 1 and result["relevance"]["reasons"]
 
 
 def test_extract_plain_text_with_a_publication_date(tmp_path):
@@ -86,3 +89,36 @@ def test_sources_command_validates_the_file(tmp_path):
     bad.write_text("sources: [{slug: x y}]")
     done = newsfacts("sources", "--file", str(bad), check=False)
     assert done.returncode == 1 and "missing" in done.stderr
+
+
+def test_extract_reports_relevance_with_the_configured_threshold(tmp_path):
+    article = next(a for a in SITE.articles if not a.war and a.section == "sport")
+    page = tmp_path / "page.html"
+    page.write_bytes(SITE.routes[article.path].body)
+    result = json.loads(newsfacts("extract", "--url", SITE.url(article.path), str(page)).stdout)
+    assert result["relevance"]["relevant"] is False and result["relevance"]["score"] < 0.5
+    lenient = {**os.environ, "NEWSFACTS_RELEVANCE_THRESHOLD": "0"}
+    result = json.loads(newsfacts("extract", "--url", SITE.url(article.path), str(page), env=lenient).stdout)
+    assert result["relevance"]["relevant"] is True
+
+
+def test_dedupe_groups_copies_and_names_stories_in_input_order():
+    by_key = {a.key: a for a in SITE.articles}
+    copies = [a for a in SITE.articles if a.syndicated_from][:3]
+    originals = [by_key[a.syndicated_from] for a in copies]
+    other = next(a for a in SITE.articles if a.war and not a.syndicated_from and a not in originals
+                 and all(a.story != o.story for o in originals))
+    docs = [*copies, *originals, other]
+    lines = [json.dumps({"id": a.key, "url": SITE.url(a.path), "title": a.title, "text": "\n\n".join(a.paragraphs),
+                         "published_at": a.published.isoformat()}) for a in docs]
+    lines.insert(2, "{not json")
+    out = [json.loads(line) for line in newsfacts("dedupe", "--jsonl", stdin="\n".join(lines) + "\n").stdout.splitlines()]
+    assert len(out) == len(lines)
+    assert "error" in out[2]
+    results = {r["id"]: r for r in out if "error" not in r}
+    assert [r["id"] for r in out if "error" not in r] == [a.key for a in docs]
+    for copy, original in zip(copies, originals):
+        assert results[copy.key]["duplicate_group"] == results[original.key]["duplicate_group"]
+        assert results[copy.key]["canonical_id"] == original.key  # the wire published first
+        assert results[copy.key]["story"] == results[original.key]["story"]
+    assert results[other.key]["duplicate_group"] not in {results[o.key]["duplicate_group"] for o in originals}
