@@ -76,19 +76,22 @@ def print_summary(dsn: str, day: date) -> None:
         print(f"\nPer-source summary for {day} (ops.run_metrics):\n")
         rows = [
             (
-                s.slug, s.poll_outcome, s.entries_in_window, s.pages_fetched, s.pages_failed,
-                s.articles_new, s.articles_updated,
+                s.slug, s.poll_outcome, s.entries_in_window, s.entries_skipped, s.pages_fetched, s.pages_failed,
+                s.articles_irrelevant, s.articles_new, s.articles_duplicate, s.articles_updated,
                 "; ".join(filter(None, [s.poll_detail if s.poll_outcome != "ok" else None,
                                         ", ".join(f"{k}={v}" for k, v in s.failures.items())]))[:90],
             )
             for s in summaries
         ]
-        print(_table(rows, ("source", "poll", "in window", "fetched", "failed", "loaded", "updated", "problems")))
-        name = "articles_by_outlet_on_day"
-        print(f"\n{queries.question(name)}  (sql/queries/{name}.sql, day={day})\n")
-        cur = conn.execute(queries.load(name), {"day": day})
-        rows = [tuple(str(v)[:70] for v in row) for row in cur.fetchall()]
-        print(_table(rows, tuple(d.name for d in cur.description)))
+        print(_table(rows, ("source", "poll", "in window", "not fetched", "fetched", "failed", "off-topic",
+                            "loaded", "copies", "updated", "problems")))
+        print("\n(not fetched: feed item clearly not about the war; off-topic: scored below the relevance"
+              " threshold, kept in raw.relevance_assessments; copies: loaded, in another article's duplicate group)")
+        for name in ("articles_by_outlet_on_day", "stories_on_day"):
+            print(f"\n{queries.question(name)}\n  (sql/queries/{name}.sql, day={day})\n")
+            cur = conn.execute(queries.load(name), {"day": day})
+            rows = [tuple(str(v)[:60] for v in row) for row in cur.fetchall()]
+            print(_table(rows, tuple(d.name for d in cur.description)))
         totals = conn.execute(
             "SELECT count(*), count(DISTINCT source_id) FROM core.articles "
             "WHERE published_at >= %s AND published_at < %s",

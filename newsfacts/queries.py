@@ -24,8 +24,11 @@ def load(name: str, directory: Path = QUERIES_DIR) -> str:
 
 
 def question(name: str, directory: Path = QUERIES_DIR) -> str:
-    """The plain-words question a query answers: its first comment line."""
+    """The plain-words question a query answers: its opening comment, up to the first blank comment line."""
+    words = []
     for line in (directory / f"{name}.sql").read_text(encoding="utf-8").splitlines():
-        if line.startswith("--"):
-            return line.lstrip("- ").strip()
-    return name
+        text = line.lstrip("- ").strip() if line.startswith("--") else None
+        if not text:
+            break
+        words.append(text)
+    return " ".join(words) or name
