@@ -172,11 +172,11 @@ def bulk_load(dsn: str, n: int, end: datetime, per_day: int) -> dict:
             timed("articles", cur, f"""
                 INSERT INTO core.articles (article_id, link_id, page_id, source_id, url, canonical_url, title,
                     published_at, published_from, language, body_text, word_count, text_sha256,
-                    extractor_version, first_window, duplicate_group_id, story_id, relevance_score)
+                    extractor_version, first_window, duplicate_group_id, story_id, relevance_score, dedupe_pending)
                 OVERRIDING SYSTEM VALUE
                 SELECT g, g, %(page)s, %(src)s, u, u, t, ts, 'feed', 'en', b, 9,
                        sha256(convert_to(t || E'\\n' || b, 'UTF8')), 'bench-synthetic', date_trunc('day', ts),
-                       g, g, 0.9
+                       g, g, 0.9, false
                 FROM generate_series(1, %(n)s) g,
                      LATERAL (SELECT 'https://synthetic.invalid/a/' || g AS u, 'Synthetic report ' || g AS t,
                                      {ts} AS ts,

@@ -5,8 +5,8 @@ the warehouse: fingerprints and LSH bands live in ``core.article_fingerprints`` 
 ``core.article_lsh_bands``, so a lookup is an indexed query that sees every article ever
 loaded, by any run on any worker.
 
-Which articles: those without a fingerprint, or whose text changed since theirs was
-computed — whatever run loaded them, so an article that arrived late for its day is
+Which articles: those marked ``dedupe_pending`` (new, or their text changed since),
+found through a partial index however large the table — whatever run loaded them, so an article that arrived late for its day is
 handled by the next run that looks. Articles go in publication order, in batches; each
 batch is one transaction under one advisory lock, because two concurrent runs assigning
 copies of the same story must see each other's groups (otherwise both would start one).
@@ -36,7 +36,7 @@ _PENDING = """
 SELECT a.article_id, a.title, a.body_text, a.published_at, a.first_window, a.source_id,
        f.article_id IS NOT NULL AS fingerprinted
 FROM core.articles a LEFT JOIN core.article_fingerprints f USING (article_id)
-WHERE f.article_id IS NULL OR f.text_sha256 <> a.text_sha256
+WHERE a.dedupe_pending
 ORDER BY a.published_at NULLS LAST, a.article_id
 LIMIT %s
 """
@@ -215,6 +215,7 @@ def _place_in_story(cur: psycopg.Cursor, article_id: int, group: int, title: str
 def _process(cur: psycopg.Cursor, index: WarehouseIndex, row: tuple, counts: dict,
              groups: set[int], stories: set[int]) -> None:
     article_id, title, body, published, first_window, _source, fingerprinted = row
+    cur.execute("UPDATE core.articles SET dedupe_pending = false WHERE article_id = %s", (article_id,))
     if fingerprinted:
         # The same URL with a changed text: a new version of the same article.
         store_fingerprint(cur, article_id, fingerprint(f"{title}\n{body}"))

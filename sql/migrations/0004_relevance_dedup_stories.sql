@@ -124,8 +124,13 @@ ALTER TABLE core.articles
     ADD COLUMN duplicate_of_similarity real,
     ADD COLUMN story_id bigint REFERENCES core.stories,
     ADD COLUMN story_similarity real;
+ALTER TABLE core.articles ADD COLUMN dedupe_pending boolean NOT NULL DEFAULT true;
 CREATE INDEX articles_duplicate_group_idx ON core.articles (duplicate_group_id);
 CREATE INDEX articles_story_idx ON core.articles (story_id);
+CREATE INDEX articles_dedupe_pending_idx ON core.articles (published_at, article_id) WHERE dedupe_pending;
+CREATE INDEX articles_story_neighbours_idx ON core.articles ((coalesce(published_at, first_window)))
+    WHERE story_id IS NOT NULL;
+COMMENT ON COLUMN core.articles.dedupe_pending IS 'New, or its text changed, since duplicate detection and story clustering last saw it.';
 COMMENT ON COLUMN core.articles.duplicate_group_id IS 'The group of copies of the same text this article belongs to (null until deduplicated).';
 COMMENT ON COLUMN core.articles.duplicate_of_similarity IS 'Similarity (0-1) with the group member it was matched to; 1 for an exact copy, null for the article that started the group.';
 COMMENT ON COLUMN core.articles.story_id IS 'The story (event) the article reports (null until clustered).';
