@@ -16,6 +16,7 @@ leaves the warehouse as it was, and workers share nothing but the database.
 | `fetch_pages` | fetch the window's pages politely; store them compressed |
 | `load_articles` | extract articles from stored pages (no network); score war relevance; upsert the relevant; complete the day |
 | `dedupe_articles` | duplicate groups (exact and MinHash/LSH near copies) and story clusters for new or changed articles |
+| `extract_facts` | entities, quotes with speakers, events (PLOVER/CAMEO/ACLED, place, date, quantities) of new or changed articles |
 | `record_metrics` | one `ops.run_metrics` row per source; fail if every source failed |
 
 Params: `repoll` (poll feeds again even if the day has a good poll), `retry_failed`
@@ -117,6 +118,13 @@ def news_nightly():
 
         return dedupe(warehouse_dsn(), run_id)
 
+    @task
+    def extract_facts(run_id=None) -> dict:
+        from newsfacts.load_facts import load_facts
+        from newsfacts_airflow import warehouse_dsn
+
+        return load_facts(warehouse_dsn(), run_id)
+
     @task(retries=0)
     def record_metrics(data_interval_start=None, data_interval_end=None, run_id=None) -> dict:
         from airflow.sdk.exceptions import AirflowFailException
@@ -144,6 +152,7 @@ def news_nightly():
         >> fetch_pages()
         >> load_articles()
         >> dedupe_articles()
+        >> extract_facts()
         >> record_metrics()
     )
 

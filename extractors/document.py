@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from extractors.article import Article, ExtractionError, extract_article
+from extractors.facts import extract_facts, facts_json
 from extractors.relevance import DEFAULT_THRESHOLD, score_article
 from extractors.urls import BadUrl, normalize_url
 
@@ -84,4 +85,5 @@ def analyze(
     result["canonical_url"] = article.canonical_url or None
     relevance = score_article(article.title, article.text, article.language, threshold=threshold)
     result["relevance"] = {"score": relevance.score, "relevant": relevance.relevant, "reasons": list(relevance.reasons)}
+    result.update(facts_json(extract_facts(article.title, article.text, article.published_at)))
     return result

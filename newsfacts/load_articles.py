@@ -62,6 +62,7 @@ ON CONFLICT (link_id) DO UPDATE SET
     relevance_score = EXCLUDED.relevance_score, relevance_reasons = EXCLUDED.relevance_reasons,
     version = a.version + (a.text_sha256 <> EXCLUDED.text_sha256)::int,
     dedupe_pending = a.dedupe_pending OR a.text_sha256 <> EXCLUDED.text_sha256,
+    facts_pending = a.facts_pending OR a.text_sha256 <> EXCLUDED.text_sha256,
     updated_window = CASE WHEN a.text_sha256 <> EXCLUDED.text_sha256
                           THEN EXCLUDED.first_window ELSE a.updated_window END
 WHERE (a.page_id, a.canonical_url, a.title, a.authors, a.published_at, a.published_from, a.language,

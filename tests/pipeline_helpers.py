@@ -13,6 +13,7 @@ from newsfacts.discover import discover_archives
 from newsfacts.fetch_pages import fetch_pages
 from newsfacts.dedupe import dedupe
 from newsfacts.load_articles import load_articles
+from newsfacts.load_facts import load_facts
 from newsfacts.poll import poll_feeds
 from newsfacts.run_metrics import record_metrics
 from newsfacts.sync_sources import sync_sources
@@ -33,6 +34,7 @@ def run_day(dsn: str, day: date, **options):
     fetch_pages(dsn, window, "test", retry_failed=options.get("retry_failed", False))
     load_articles(dsn, window, "test", reextract=options.get("reextract", False))
     dedupe(dsn, "test")
+    load_facts(dsn, "test")
     return record_metrics(dsn, window, "test")
 
 

@@ -122,3 +122,34 @@ def test_dedupe_groups_copies_and_names_stories_in_input_order():
         assert results[copy.key]["canonical_id"] == original.key  # the wire published first
         assert results[copy.key]["story"] == results[original.key]["story"]
     assert results[other.key]["duplicate_group"] not in {results[o.key]["duplicate_group"] for o in originals}
+
+
+COALITION_STORY = """Starmer vows coalition will guard Ukraine after any truce
+British Prime Minister Keir Starmer said on Saturday that a "coalition of the willing" stands ready to protect Ukraine if a peace deal is reached, as Russian President Vladimir Putin has yet to accept a US plan for a truce.
+"We are ready to put boots on the ground and planes in the air to keep any peace in Ukraine," Starmer said after a virtual meeting with 25 leaders from the European Union and beyond, joined by Ukrainian President Volodymyr Zelenskyy.
+"Our military planners will meet again in the UK this week," Starmer added. "They will turn our promises into plans."
+On Friday, Putin agreed in principle to a 30-day ceasefire proposed by Washington, but said there were issues to resolve. Russia is pushing Ukrainian troops out of Kursk, the Russian border region that Ukrainian forces entered in an offensive in August.
+Donald Trump said Moscow and Kyiv were closer to a deal than ever. "The Kremlin must stop playing for time," Starmer said.
+"""
+
+
+def test_extract_prints_the_facts_of_a_war_report(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(COALITION_STORY)
+    result = json.loads(newsfacts("extract", "--text", str(story), "--published", "2025-03-16").stdout)
+    assert result["relevance"]["relevant"]
+    names = {e["name"] for e in result["entities"]}
+    assert {"Keir Starmer", "Vladimir Putin", "Volodymyr Zelenskyy", "Donald Trump", "United Kingdom", "Ukraine",
+            "Russia", "Kyiv", "Washington", "European Union", "coalition of the willing"} <= names
+    assert any("Kursk" in n for n in names)
+    starmer_quotes = [q for q in result["quotes"] if q["speaker"] and q["speaker"]["name"] == "Keir Starmer" and q["direct"]]
+    assert len(starmer_quotes) >= 3
+    assert all(result["text"][q["start"]:q["end"]] == q["text"] for q in result["quotes"])
+    events = result["events"]
+    consult = [e for e in events if e["type"] == "CONSULT" and e["date"] == "2025-03-15"]
+    assert consult and any(q["value"] == 25 for e in consult for q in e["quantities"])
+    agree = [e for e in events if e["type"] == "AGREE" and any(a and a["name"] == "Vladimir Putin" for a in e["actors"])]
+    assert agree and agree[0]["date"] == "2025-03-14" and agree[0]["cameo"] == "03"
+    assert any(q["kind"] == "days" and q["value"] == 30 for q in agree[0]["quantities"])
+    assert any(e["type"] == "ASSAULT" and e["date_precision"] == "month" and e["date"].startswith("2024-08")
+               for e in events)

@@ -1,0 +1,362 @@
+"""PLOVER events from sentences: type, mode, CAMEO root, roles, place, date, numbers."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date, datetime, timezone
+
+import pytest
+
+from extractors.entities import Mention, find_mentions
+from extractors.events import MAX_SENTENCE, find_events, split_sentences
+
+#: A Monday: "on Saturday" is two days back, "this week" starts today.
+MONDAY = datetime(2025, 3, 17, 8, 0, tzinfo=timezone.utc)
+
+NAMES = {
+    "Starmer": "person", "Putin": "person", "Zelenskyy": "person", "Medvedev": "person", "Trump": "person",
+    "Ukrainian forces": "group", "Russian troops": "group", "Russian authorities": "organization",
+    "EU": "organization", "NATO": "organization",
+    "Russia": "place", "Ukraine": "place", "Kyiv": "place", "Moscow": "place", "Kursk": "place",
+    "Kharkiv": "place", "Odesa": "place", "UK": "place", "Germany": "place", "France": "place",
+    "Britain": "place", "Kherson": "place", "Tbilisi": "place", "Georgia": "place", "US": "place",
+    "BRUSSELS": "place", "KYIV": "place", "Danube": "place", "Izmail": "place", "Shebekino": "place",
+    "Belgorod": "place",
+}
+_NAME_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, NAMES), key=len, reverse=True)) + r")\b")
+
+
+def mentions_in(text: str) -> list[Mention]:
+    """Unlinked mentions of the names above, as the entity linker would give them."""
+    return [Mention(m.start(), m.end(), m.group(), None, NAMES[m.group()], m.group(), "unlinked")
+            for m in _NAME_RE.finditer(text)]
+
+
+def events_of(text: str, published: datetime | None = MONDAY):
+    return find_events(text, mentions_in(text), published)
+
+
+def only(text: str, type_: str, published: datetime | None = MONDAY):
+    found = [e for e in events_of(text, published) if e.type == type_]
+    assert len(found) == 1, [(e.type, e.sentence) for e in events_of(text, published)]
+    return found[0]
+
+
+def names(mentions) -> list[str]:
+    return [m.text for m in mentions]
+
+
+def test_virtual_meeting_of_leaders_on_saturday():
+    event = only("Starmer said on Saturday after a virtual meeting with 25 leaders including Zelenskyy.", "CONSULT")
+    assert (event.mode, event.cameo, event.acled) == ("virtual", "04", None)
+    assert names(event.actors) == ["Starmer"]
+    assert (event.date, event.date_precision) == (date(2025, 3, 15), "day")
+    assert [(q.value, q.kind, q.unit) for q in event.quantities] == [(25, "people", "leaders")]
+
+
+def test_agreement_in_principle_to_a_ceasefire():
+    event = only("Putin on Friday agreed in principle to a 30-day ceasefire proposed by the US.", "AGREE")
+    assert (event.cameo, names(event.actors), event.recipients) == ("03", ["Putin"], ())
+    assert (event.date, event.date_precision) == (date(2025, 3, 14), "day")
+    assert [(q.value, q.kind) for q in event.quantities] == [(30, "days")]
+
+
+def test_ground_offensive_last_summer_has_month_precision_in_the_previous_year():
+    event = only("Ukrainian forces launched an offensive into Kursk in August.", "ASSAULT")
+    assert (event.mode, event.cameo, event.acled) == ("ground", "19", "Battles")
+    assert names(event.actors) == ["Ukrainian forces"]
+    assert event.location.text == "Kursk"
+    assert (event.date, event.date_precision) == (date(2024, 8, 1), "month")
+
+
+def test_planned_meeting_this_week_has_week_precision_and_less_confidence_than_a_past_one():
+    planned = only("Military planners from NATO will meet in the UK this week.", "CONSULT")
+    held = only("Military planners from NATO met in the UK this week.", "CONSULT")
+    assert planned.location.text == "UK"
+    assert (planned.date, planned.date_precision) == (date(2025, 3, 17), "week")
+    assert planned.confidence < held.confidence
+
+
+def test_overnight_drone_strike_with_deaths():
+    event = only("Russian drones struck Kharkiv overnight, killing three people.", "ASSAULT")
+    assert (event.mode, event.acled, event.cameo) == ("drone", "Explosions/Remote violence", "19")
+    assert event.location.text == "Kharkiv"
+    assert (event.date, event.date_precision) == (date(2025, 3, 17), "day")
+    assert [(q.value, q.kind) for q in event.quantities] == [(3, "killed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("Russia launched two ballistic missiles at Odesa.", "missile"),
+        ("Russia shelled Kherson for hours.", "artillery"),
+        ("Russia dropped glide bombs on Kharkiv in a new attack.", "glide-bomb"),
+        ("Russian troops stormed the outskirts of Kursk.", "ground"),
+    ],
+)
+def test_assault_modes(text, mode):
+    assert only(text, "ASSAULT").mode == mode
+
+
+def test_actor_and_target_of_a_missile_attack():
+    event = only("Russia launched 112 drones at Odesa overnight.", "ASSAULT")
+    assert names(event.actors) == ["Russia"]
+    assert event.location.text == "Odesa"
+    assert [(q.value, q.kind) for q in event.quantities] == [(112, "drones")]
+
+
+def test_sanctions():
+    event = only("The EU imposed new sanctions on Russia on Tuesday.", "SANCTION")
+    assert (event.cameo, names(event.actors), names(event.recipients)) == ("16", ["EU"], ["Russia"])
+    assert event.date == date(2025, 3, 11)
+
+
+def test_lifting_sanctions_is_a_retreat_not_a_sanction():
+    types = [e.type for e in events_of("The US lifted sanctions on Russia.")]
+    assert types == ["RETREAT"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo"),
+    [
+        ("Ukraine asked its allies for more air defence systems.", "02"),
+        ("Zelenskyy called on NATO to send more air defence.", "02"),
+        ("Moscow demanded that Kyiv withdraw its troops.", "10"),
+    ],
+)
+def test_requests_are_appeals_or_demands(text, cameo):
+    assert only(text, "REQUEST").cameo == cameo
+
+
+def test_accusation_has_accuser_and_accused():
+    event = only("Moscow accused Kyiv of sabotage.", "ACCUSE")
+    assert (event.cameo, names(event.actors), names(event.recipients)) == ("11", ["Moscow"], ["Kyiv"])
+
+
+def test_rejection_and_threat():
+    assert only("Russia rejected the proposal.", "REJECT").cameo == "12"
+    threat = only("Medvedev threatened to strike Kyiv.", "THREATEN")
+    assert (threat.cameo, names(threat.actors)) == ("13", ["Medvedev"])
+
+
+@pytest.mark.parametrize(
+    ("text", "types"),
+    [
+        ("Medvedev threatened to strike Kyiv.", ["THREATEN"]),
+        ("Moscow accused Kyiv of shelling the plant.", ["ACCUSE"]),
+        ("Putin demanded that Ukraine withdraw its troops from Kherson.", ["REQUEST"]),
+        ("Zelenskyy called on NATO to send more air defence.", ["REQUEST"]),
+        ("Russia rejected any deployment of Western troops.", ["REJECT"]),
+        ("Russia accused Ukraine of lying, while Russian drones struck Odesa overnight.", ["ACCUSE", "ASSAULT"]),
+    ],
+)
+def test_what_a_speech_act_demands_or_alleges_is_not_an_event_of_its_own(text, types):
+    assert [e.type for e in events_of(text)] == types
+
+
+def test_protest_has_acled_type_and_location():
+    event = only("Thousands protested in Tbilisi against the government.", "PROTEST")
+    assert (event.mode, event.acled, event.cameo, event.location.text) == ("demo", "Protests", "14", "Tbilisi")
+
+
+def test_mobilisation_and_withdrawal():
+    mobilize = only("Russia announced a new wave of mobilisation.", "MOBILIZE")
+    assert (mobilize.cameo, names(mobilize.actors)) == ("15", ["Russia"])
+    retreat = only("Russian troops withdrew from Kherson.", "RETREAT")
+    assert (retreat.mode, retreat.cameo, retreat.location.text) == ("withdraw", "08", "Kherson")
+
+
+def test_aid_delivery():
+    event = only("Germany delivered more Patriot systems to Ukraine.", "AID")
+    assert (event.mode, event.cameo, names(event.actors), names(event.recipients)) == (
+        "military", "07", ["Germany"], ["Ukraine"])
+
+
+def test_loan_approval_is_economic_aid():
+    event = only("The EU approved a €3 billion loan for Kyiv last month.", "AID")
+    assert (event.mode, names(event.actors), names(event.recipients)) == ("economic", ["EU"], ["Kyiv"])
+    assert (event.date, event.date_precision) == (date(2025, 2, 1), "month")
+    assert [(q.value, q.unit) for q in event.quantities] == [(3e9, "EUR")]
+
+
+def test_phone_call_between_two_leaders():
+    event = only("Trump and Putin spoke by phone for two hours on Tuesday.", "CONSULT")
+    assert (event.mode, names(event.actors), event.date) == ("phone", ["Trump", "Putin"], date(2025, 3, 11))
+
+
+def test_joined_actors_agree_to_cooperate():
+    event = only("France and Britain agreed to cooperate on drone production.", "AGREE")
+    assert names(event.actors) == ["France", "Britain"]
+
+
+def test_joint_production_is_cooperation():
+    event = only("France and Britain started joint production of long-range drones.", "COOPERATE")
+    assert (event.cameo, names(event.actors)) == ("06", ["France", "Britain"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Germany will deliver more Patriot systems to Ukraine.",
+        "Russia and Ukraine would exchange 300 prisoners.",
+        "Putin said that a prisoner exchange of 175 for 175 would take place on Wednesday.",
+        "Russia and Ukraine agreed earlier this week to local ceasefire zones.",
+    ],
+)
+def test_promised_material_cooperation_is_an_agreement(text):
+    assert [e.type for e in events_of(text)] == ["AGREE"]
+
+
+def test_an_exchange_that_happened_is_a_release_even_with_a_long_description():
+    text = "Ukraine and Russia exchanged another group of wounded and seriously ill prisoners on Friday."
+    assert only(text, "RETREAT").mode == "release"
+
+
+def test_refusing_to_recognise_is_a_rejection():
+    assert [e.type for e in events_of("Zelenskyy said Ukraine would not recognise any such deal.")] == ["REJECT"]
+
+
+def test_signing_a_deal_is_support():
+    event = only("Ukraine and the US signed a minerals deal.", "SUPPORT")
+    assert (event.cameo, names(event.actors)) == ("05", ["Ukraine", "US"])
+
+
+def test_prisoner_exchange_is_a_release():
+    event = only("Russia and Ukraine exchanged 175 prisoners of war on Wednesday.", "RETREAT")
+    assert (event.mode, event.cameo) == ("release", "08")
+    assert [(q.value, q.kind) for q in event.quantities] == [(175, "people")]
+
+
+def test_concession():
+    assert only("Zelenskyy conceded that Kursk was lost.", "CONCEDE").cameo == "08"
+
+
+def test_arrest_and_deportation_are_coercion():
+    arrest = only("Russian authorities detained a journalist in Moscow.", "COERCE")
+    assert (arrest.mode, arrest.cameo, arrest.location.text) == ("arrest", "17", "Moscow")
+    assert only("Russia deported children from Kherson.", "COERCE").mode == "deport"
+
+
+def test_the_place_after_city_of_is_the_location_and_a_target_beats_a_region():
+    port = only("Drones damaged a grain terminal in the Danube port of Izmail on Sunday.", "ASSAULT")
+    assert port.location.text == "Izmail"
+    town = only("Ukraine shelled the town of Shebekino in the Belgorod region.", "ASSAULT")
+    assert town.location.text == "Shebekino"
+
+
+def test_a_border_with_a_country_is_not_where_troops_go():
+    event = only("Russia rushed reinforcements to its border with Ukraine.", "MOBILIZE")
+    assert event.location is None
+
+
+def test_the_dateline_locates_statements_but_not_attacks():
+    text = "BRUSSELS — The EU adopted a new package of sanctions against Russia. Russian drones struck Kherson."
+    sanction, attack = events_of(text)
+    assert (sanction.type, sanction.location.text) == ("SANCTION", "BRUSSELS")
+    assert (attack.type, attack.location.text) == ("ASSAULT", "Kherson")
+    (no_dateline,) = events_of("The EU adopted a new package of sanctions against Russia.")
+    assert no_dateline.location is None
+
+
+def test_passive_voice_takes_the_agent_after_by():
+    event = only("Kursk was occupied by Ukrainian forces in August.", "ASSAULT")
+    assert names(event.actors) == ["Ukrainian forces"]
+    assert event.location.text == "Kursk"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Putin did not agree to the ceasefire.",
+        "Putin has yet to agree to the ceasefire.",
+        "Putin stalled without fully rejecting the proposal.",
+        "Russia never sanctioned the deal.",
+    ],
+)
+def test_negated_triggers_give_no_event(text):
+    assert events_of(text) == []
+
+
+def test_a_pause_in_fighting_is_not_fighting():
+    assert [e.type for e in events_of("They discussed a pause in fighting.")] == ["CONSULT"]
+
+
+def test_hyphenated_adjectives_are_not_triggers():
+    assert events_of("The Russian-occupied town and the US-backed plan.") == []
+
+
+def test_reported_speech_still_carries_events():
+    text = "“We agreed to a ceasefire,” Putin said. Zelenskyy said Russia had attacked Kyiv again."
+    assert [e.type for e in events_of(text)] == ["AGREE", "ASSAULT"]
+
+
+def test_several_events_per_article_each_with_its_sentence():
+    text = ("Russian drones struck Kharkiv overnight, killing three people. The EU imposed sanctions on "
+            "Russia.\nZelenskyy asked the EU for more air defence.")
+    found = events_of(text)
+    assert [e.type for e in found] == ["ASSAULT", "SANCTION", "REQUEST"]
+    assert all(text[e.start:e.end] == e.sentence for e in found)
+    assert all(0 < e.confidence <= 1 for e in found)
+
+
+def test_one_event_per_type_per_sentence():
+    found = events_of("Russia attacked Kyiv with drones and struck Odesa with missiles, killing two.")
+    assert [e.type for e in found] == ["ASSAULT"]
+
+
+def test_no_date_without_a_time_expression_or_publication():
+    assert only("Russia shelled Kherson.", "ASSAULT").date is None
+    event = only("Russia shelled Kherson on Friday.", "ASSAULT", published=None)
+    assert (event.date, event.date_precision) == (None, None)
+
+
+def test_sentences_split_on_glued_paragraphs_but_not_abbreviations():
+    text = "Mr. Putin met Gen. Gerasimov in the U.S. embassy.Then he left.“We agreed,” he said. Next"
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Mr. Putin met Gen. Gerasimov in the U.S. embassy.", "Then he left.", "“We agreed,” he said.", "Next"]
+
+
+def test_with_the_entity_linker_roles_carry_canonical_entities():
+    text = ("Putin on Friday agreed in principle to a 30-day ceasefire. The EU imposed sanctions on Russia. "
+            "Russian drones struck Kharkiv overnight, killing three people.")
+    agree, sanction, assault = find_events(text, find_mentions(text, MONDAY.date()), MONDAY)
+    assert (agree.type, [m.name for m in agree.actors]) == ("AGREE", ["Vladimir Putin"])
+    assert ([m.name for m in sanction.actors], [m.name for m in sanction.recipients]) == (
+        ["European Union"], ["Russia"])
+    assert (assault.type, assault.location.entity.id) == ("ASSAULT", "place/kharkiv")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "...", "!!!???", "\x00", "a", "Putin."])
+def test_odd_input_does_not_crash(text):
+    assert find_events(text, mentions_in(text), MONDAY) == []
+
+
+def test_an_800_word_article_takes_milliseconds_and_a_megabyte_stays_bounded():
+    paragraph = ("Russian drones struck Kharkiv overnight, killing three people and injuring 12. "
+                 "The EU imposed sanctions on Russia on Friday. Starmer said on Saturday after a virtual "
+                 "meeting with 25 leaders that military planners will meet in the UK this week. "
+                 "Ukrainian forces launched an offensive into Kursk in August, while Moscow accused Kyiv "
+                 "of sabotage and Putin agreed in principle to a 30-day ceasefire. ")
+    article = paragraph * (800 // len(paragraph.split()))
+    mentions = mentions_in(article)
+    find_events(article, mentions, MONDAY)  # warm the lexicon caches
+    started = time.process_time()
+    events = find_events(article, mentions, MONDAY)
+    assert time.process_time() - started < 0.05
+    assert len(events) >= 8
+
+    megabyte = ("Word " * 200 + "Russia shelled Kherson on Friday. ") * 900
+    started = time.process_time()
+    events = find_events(megabyte, mentions_in(megabyte), MONDAY)
+    assert time.process_time() - started < 10
+    assert len(events) == 900
+
+
+def test_a_page_without_punctuation_is_cut_into_bounded_sentences():
+    page = "word " * 50_000 + "Russia shelled Kherson"
+    bounds = split_sentences(page)
+    assert max(end - start for start, end in bounds) <= MAX_SENTENCE
+    assert "".join(page[start:end] for start, end in bounds).replace(" ", "") == page.replace(" ", "")
+    (event,) = events_of(page)
+    assert len(event.sentence) <= MAX_SENTENCE and event.sentence.endswith("Russia shelled Kherson")
