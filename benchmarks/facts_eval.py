@@ -34,6 +34,7 @@ The exit code is 0 whenever the evaluation ran, 2 when the extractor cannot be i
 from __future__ import annotations
 
 import argparse
+from functools import lru_cache
 import importlib
 import json
 import math
@@ -161,6 +162,29 @@ def normalize_name(name: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+@lru_cache(maxsize=1)
+def _registry_names() -> dict[str, str]:
+    """Every name and alias of the entity registry (normalised) -> the entity's id.
+
+    Linking is judged by identity: a gold "Washington, D.C." and a predicted "Washington"
+    are the same entity when the registry lists both spellings for it. Aliases shared by
+    two entities are left out.
+    """
+    from extractors.entities import registry
+
+    reg, owners = registry(), {}
+    for entity in reg:
+        for name in (entity.name, *reg.record(entity.id).aliases):
+            owners.setdefault(normalize_name(name), set()).add(entity.id)
+    return {name: next(iter(ids)) for name, ids in owners.items() if len(ids) == 1}
+
+
+def identity(name: str) -> str:
+    """What two entity names are compared by: the registry entity, else the normalised name."""
+    normalised = normalize_name(name)
+    return _registry_names().get(normalised, normalised)
+
+
 def _normalize_text(text: str) -> str:
     return " ".join(text.replace("’", "'").replace("‘", "'").split())
 
@@ -224,10 +248,10 @@ class Ratio:
 
 
 def score_entities(article: GoldArticle, predicted, overall: Score, by_type: dict[str, Score], errors: list[str]) -> None:
-    gold = {normalize_name(e.name): e for e in article.entities}
+    gold = {identity(e.name): e for e in article.entities}
     guessed: dict[str, tuple[str, str]] = {}
     for entity in predicted:
-        guessed.setdefault(normalize_name(entity.name), (entity.name, entity.type))
+        guessed.setdefault(identity(entity.name), (entity.name, entity.type))
     hits = gold.keys() & guessed.keys()
     overall.add(len(hits), len(guessed) - len(hits), len(gold) - len(hits))
     for kind in ENTITY_TYPES:
@@ -296,7 +320,7 @@ def score_quotes(article: GoldArticle, predicted: list[PredictedQuote], score: Q
                 errors.append(f"  quote missed ({gold.speaker}): {gold.text[:90]!r}")
             continue
         score.recall.hits += 1
-        right = (normalize_name(best.speaker) if best.speaker else None) == (normalize_name(gold.speaker) if gold.speaker else None)
+        right = (identity(best.speaker) if best.speaker else None) == (identity(gold.speaker) if gold.speaker else None)
         score.speaker.total += 1
         score.speaker.hits += right
         if not right and errors is not None:
