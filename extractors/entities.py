@@ -33,6 +33,9 @@ sentence start, and anything of four letters or more in an all-caps headline):
   whoever held that office on the publication date; a title followed by a name
   ("UK Prime Minister Keir Starmer", "Foreign Minister Jean-Noël Barrot") becomes one
   person mention named by the name;
+* a coordinated list of region names before a plural "regions"/"oblasts"/"provinces"
+  ("the Donetsk, Luhansk and Kherson regions", "Kharkiv and Sumy oblasts") names the
+  regions, not the cities: each name links to the entity whose alias is "<name> region";
 * a bare surname links to the person mentioned in full elsewhere in the text, or,
   failing that, to the one registry person with that surname (unless the surname is
   marked too common to stand alone);
@@ -125,6 +128,10 @@ _CYRILLIC_ENDING_RE = re.compile(r"[\u0430-\u044f\u0450-\u045f\u0491\u0454\u0456
 #: Words kept lower case inside a title-cased alias ("Coalition of the Willing").
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "a", "an", "to", "de", "von", "der", "bin"})
 _MAX_ALIAS_TOKENS = 12
+#: Plural nouns that make a preceding list of names regions ("Donetsk and Luhansk oblasts").
+_REGION_PLURALS = frozenset({"regions", "oblasts", "provinces", "Regions", "Oblasts", "Provinces"})
+#: Singular suffixes of a region's alias whose remainder is the region's bare name.
+_REGION_SUFFIXES = (" region", " Region", " oblast", " Oblast", " province", " Province")
 #: libyaml's safe loader when PyYAML was built with it: the files load ~10x faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -490,6 +497,8 @@ class Registry:
         self._exact: dict[str, list[tuple[tuple[tuple[str, bool], ...], _Key]]] = {}
         self._stems: dict[str, list[tuple[tuple[tuple[str, bool], ...], _Key]]] = {}
         self._roles_of: dict[str, list[tuple[Role, str]]] = {}
+        #: a region's bare name as token shape ("Donetsk") -> the region's id
+        self._region_names: dict[tuple[tuple[str, bool], ...], str] = {}
         self._build()
 
     # -- lookups ---------------------------------------------------------------------
@@ -572,6 +581,19 @@ class Registry:
         for table in (self._exact, self._stems):
             for entries in table.values():
                 entries.sort(key=lambda e: -len(e[0]))
+        region_names: dict[tuple[tuple[str, bool], ...], set[str]] = {}
+        for rec in self._records.values():
+            if rec.entity.type != "place":
+                continue
+            for alias in rec.aliases:
+                for suffix in _REGION_SUFFIXES:
+                    if alias.endswith(suffix) and (base := alias[: -len(suffix)].strip()):
+                        shape = _key_tokens(base)
+                        if shape:
+                            region_names.setdefault(shape, set()).add(rec.entity.id)
+        # a bare name two regions share says nothing; drop it
+        self._region_names = {s: next(iter(ids)) for s, ids in region_names.items() if len(ids) == 1}
+        self._region_name_lengths = sorted({len(s) for s in self._region_names}, reverse=True)
 
     # -- matching --------------------------------------------------------------------
 
@@ -643,7 +665,57 @@ class Registry:
                 continue
             items.append(_Item(i, i + size, k))
             i += size
+        items = self._coordinated_regions(toks, items)
         return [it for it in items if not it.is_bare_qualifier]
+
+    def _region_ending_at(self, toks: _Tokens, end: int) -> tuple[int, str] | None:
+        """A region's bare name whose last token is ``end - 1``: (first token, region id)."""
+        words, glued = toks.words, toks.glued
+        for size in self._region_name_lengths:
+            start = end - size
+            if start < 0:
+                continue
+            shape = tuple(zip(words[start:end], [False] + glued[start + 1:end]))
+            if (eid := self._region_names.get(shape)) and (start == 0 or not glued[start]):
+                return start, eid
+        return None
+
+    def _coordinated_regions(self, toks: _Tokens, items: list[_Item]) -> list[_Item]:
+        """Relink "the Donetsk, Luhansk and Kherson regions": each name is its region, not its city."""
+        words = toks.words
+        lists: list[list[tuple[int, int, str]]] = []
+        for r, word in enumerate(words):
+            if word not in _REGION_PLURALS or r == 0 or toks.glued[r]:
+                continue
+            names: list[tuple[int, int, str]] = []
+            j, joined = r, False
+            while True:
+                found = self._region_ending_at(toks, j)
+                if found is None:
+                    break
+                names.append((found[0], j, found[1]))
+                j = found[0]
+                k = j
+                if k > 0 and words[k - 1] in {"and", "or", "&"}:
+                    k -= 1
+                    joined = True
+                if k > 0 and words[k - 1] == ",":
+                    k -= 1
+                if k == j:
+                    break
+                j = k
+            if len(names) >= 2 and joined:
+                lists.append(names)
+        if not lists:
+            return items
+        for names in lists:
+            first, last = names[-1][0], names[0][1]
+            if any(it.start < first < it.end or it.start < last < it.end for it in items):
+                continue  # a longer registry match crosses the list: leave it alone
+            items = [it for it in items if not (first <= it.start and it.end <= last)]
+            items.extend(_Item(s, e, _Key(alias_ids=(eid,))) for s, e, eid in names)
+        items.sort(key=lambda it: it.start)
+        return items
 
     def _role_item(self, toks: _Tokens, items: list[_Item], start: int, end: int,
                    role_names: tuple[str, ...], day: date | None) -> _Item:

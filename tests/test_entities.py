@@ -117,6 +117,33 @@ def test_longest_alias_wins():
     assert ids("Troops held Chasiv Yar.") == ["place/chasiv-yar"]
 
 
+def test_coordinated_region_lists_link_each_name_to_its_region():
+    assert ids("Russia claims the Donetsk, Luhansk, Kherson and Zaporizhzhia regions.") == [
+        "place/russia", "place/donetsk-oblast", "place/luhansk-oblast",
+        "place/kherson-oblast", "place/zaporizhzhia-oblast",
+    ]
+    assert ids("Drones hit the Kharkiv and Sumy regions.") == ["place/kharkiv-oblast", "place/sumy-oblast"]
+    assert ids("Fighting in Donetsk and Luhansk oblasts.") == ["place/donetsk-oblast", "place/luhansk-oblast"]
+    assert ids("Shelling in the Belgorod and Kursk regions.") == ["place/belgorod-oblast", "place/kursk-oblast"]
+    # without the plural noun the names are the cities
+    assert ids("He visited Kharkiv and Sumy.") == ["place/kharkiv", "place/sumy"]
+    mentions = find_mentions("the Kharkiv and Sumy regions")
+    assert [m.text for m in mentions] == ["Kharkiv", "Sumy"]
+
+
+def test_institutions_in_their_usual_spellings():
+    for text, expected in [
+        ("the Russian MoD said", "org/russian-defence-ministry"),
+        ("the Ministry of Defence of the Russian Federation said", "org/russian-defence-ministry"),
+        ("the Ukrainian Ministry of Foreign Affairs said", "org/ukraine-foreign-ministry"),
+        ("the United States Department of the Treasury said", "org/us-treasury"),
+        ("the State Emergency Service said", "org/state-emergency-service-of-ukraine"),
+        ("the Organisation for the Prohibition of Chemical Weapons said", "org/opcw"),
+        ("officials in Washington, D.C. said", "place/washington"),
+    ]:
+        assert ids(text) == [expected], text
+
+
 def test_whole_words_only_but_possessives_and_compounds_link():
     assert ids("A Kyivan choir sang.") == []
     mention = only("Putin's offer was rejected.")
