@@ -519,14 +519,26 @@ def _left_of(text: str, sentence_start: int, position: int, width: int) -> str:
     return text[max(sentence_start, position - width):position]
 
 
+#: Violence that is warded off or imagined, not reported: "to prevent Russia from attacking
+#: Ukraine again", "deter any future invasion", "in case of an attack".
+_AVERTED = re.compile(
+    r"\b(?:prevent\w*|stop\w*|deter\w*|protect\w*\s+\w+\s+against|guard\w*\s+against|"
+    r"in\s+case\s+of|in\s+the\s+event\s+of|any\s+(?:future|new|renewed)|would\s+be|risk\s+of)\b[^.;]*$",
+    re.IGNORECASE,
+)
+
+
 def _is_negated(text: str, sentence_start: int, trigger: _Trigger, trigger_start: int) -> bool:
     """A negation among the three words before the trigger: "did not agree", "without fully
-    rejecting"; for violence also a cessation: "a pause in fighting"."""
+    rejecting"; for violence also a cessation ("a pause in fighting") or an averted or
+    imagined attack ("to prevent Russia from attacking Ukraine again")."""
     window = _left_of(text, sentence_start, trigger_start, 40)
     words = " ".join(_WORDS.findall(window)[-3:])
     if _NEGATION.search(words):
         return True
-    return trigger.type == "ASSAULT" and _CESSATION.search(words) is not None
+    if trigger.type != "ASSAULT":
+        return False
+    return _CESSATION.search(words) is not None or _AVERTED.search(window) is not None
 
 
 def _clause_head(text: str, sentence_start: int, trigger_start: int) -> str:

@@ -360,3 +360,11 @@ def test_a_page_without_punctuation_is_cut_into_bounded_sentences():
     assert "".join(page[start:end] for start, end in bounds).replace(" ", "") == page.replace(" ", "")
     (event,) = events_of(page)
     assert len(event.sentence) <= MAX_SENTENCE and event.sentence.endswith("Russia shelled Kherson")
+
+
+def test_an_averted_attack_is_not_reported_as_one():
+    text = ("Starmer promised security guarantees to prevent Russia from attacking Ukraine again. "
+            "Russian drones attacked Kharkiv overnight, killing three people.")
+    mentions = find_mentions(text, date(2025, 3, 15))
+    events = [e for e in find_events(text, mentions, datetime(2025, 3, 15)) if e.type == "ASSAULT"]
+    assert [e.sentence for e in events] == ["Russian drones attacked Kharkiv overnight, killing three people."]
