@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from extractors.dedup import tokens
+from extractors.entities import find_mentions
 
 #: How far apart two reports of one event can be published.
 WINDOW = timedelta(days=1)
-MIN_SIMILARITY = 0.25
+MIN_SIMILARITY = 0.2
 STEM = 5
 #: Headline words and names count this much more than a name further down.
 TITLE_WEIGHT = 2.0
@@ -63,8 +64,18 @@ def stem(word: str) -> str:
 
 
 def story_terms(title: str, text: str) -> dict[str, float]:
-    """The weighted terms that single out an article's event."""
+    """The weighted terms that single out an article's event.
+
+    Besides the stems, every registry entity the headline and lead name counts as a term
+    of its own (``@place/kursk``), whatever the language it was named in, so reports in
+    English, Ukrainian and Russian can meet.
+    """
     terms: Counter[str] = Counter()
+    lead = " ".join(_SENTENCE.split(text or "")[:LEAD_SENTENCES])
+    for weight, part in ((TITLE_WEIGHT, title or ""), (1.0, lead)):
+        for mention in find_mentions(part):
+            if mention.entity is not None:
+                terms["@" + mention.entity.id] += weight
     for word in _WORD.findall(title or ""):
         s = stem(word)
         if s and word.lower() not in _COMMON:
