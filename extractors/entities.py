@@ -946,7 +946,8 @@ Administration Army Navy Guard Regiment Battalion Division Directorate Organisat
 Association Federation Foundation Centre Center Bureau Command Staff Assembly Senate Congress
 Cabinet Government Network News Times Post Corporation Inc Ltd Holding Holdings Airlines Railways
 Fleet Legion Police Church Movement Front Alliance Academy School Hospital Authority Authorities
-Chamber Board Tribunal Agence Press Television Radio Media
+Chamber Board Tribunal Agence Press Television Radio Media Headquarters Convention Community
+Treasury Secretariat Mission Operation Programme Program
 Міністерство Министерство Служба Комітет Комитет Агентство Управління Управление Бригада Сили
 Силы Банк Партія Партия Рада Совет Фонд Офіс Офис
 """.split())
@@ -970,6 +971,17 @@ _PLACE_CUES_BEFORE = _PLACE_NOUNS | frozenset("""
 in near from outside around towards toward into across at to via through
 """.split())
 _PARTICLES = frozenset("von van der de da di du del dos la le al bin ibn".split())
+#: Capitalised words that never belong to a person's name: "World War", "World Heritage".
+_NOT_NAME_WORDS = frozenset("""
+War Wars World Heritage Day Cup Games Olympics Championship Summit Conference Forum Treaty
+Agreement Accord Memorandum Plan Initiative Declaration Charter Act Law Award Prize Week
+""".split())
+#: Titles that open an unlinked person's name and are not part of it: "Energy Minister X Y".
+_TITLE_WORDS = frozenset("""
+Minister Ambassador Senator Governor Mayor Envoy Commander General Colonel Major Captain Admiral
+Sergeant Lieutenant President Premier Chancellor Secretary Spokesman Spokeswoman Adviser Advisor
+Chief Director Head Deputy Prosecutor Ombudsman Commissioner
+""".split())
 #: Small words inside institution names ("Ministry of Strategic Industries").
 _ORG_CONNECTORS = frozenset({"of", "for", "on", "and"})
 
@@ -1020,7 +1032,12 @@ def _unlinked_names(text: str, toks: _Tokens, covered: bytearray, stop: frozense
     items: list[_Item] = []
     full_names: dict[str, tuple[int, int]] = {}
     for s, e in spans:
+        title_end = max((k + 1 for k in range(s, e) if words[k] in _TITLE_WORDS), default=s)
+        if e - title_end >= 2:  # "Energy Minister Svitlana Hrynchuk" -> "Svitlana Hrynchuk", a person
+            s = title_end
         guess = _guess_type(words, s, e)
+        if guess != "organization" and any(w in _NOT_NAME_WORDS for w in words[s:e]):
+            continue
         if e - s == 1 and guess is None:
             guess = "single"
         items.append(_Item(s, e, _Key(), unlinked_name=(s, e, guess or "person")))

@@ -382,3 +382,13 @@ entities:
 def test_the_shipped_registry_files_say_they_are_unverified():
     for path in sorted(entities.REGISTRY_DIR.glob("*.yml")):
         assert "verified: false" in path.read_text(encoding="utf-8"), path.name
+
+
+def test_unlinked_names_drop_their_title_and_event_names_are_not_people():
+    text = ("Energy Minister Svitlana Hrynchuk said repairs would take weeks. "
+            "Officials compared the damage with the Second World War. The Coordination Headquarters said talks continue.")
+    unlinked = {m.name: m.type for m in find_mentions(text) if m.entity is None}
+    assert unlinked.get("Svitlana Hrynchuk") == "person"
+    assert not any("Minister" in name for name in unlinked)
+    assert not any("War" in name for name in unlinked)
+    assert unlinked.get("Coordination Headquarters", "organization") == "organization"
