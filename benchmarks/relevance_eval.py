@@ -43,11 +43,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import feedparser  # noqa: E402
-import lxml.etree  # noqa: E402
-import lxml.html  # noqa: E402
 
 from extractors.article import ExtractionError, extract_article  # noqa: E402
-from extractors.feeds import FeedError, parse_feed  # noqa: E402
+from extractors.feeds import FeedError, parse_feed, plain_text  # noqa: E402
 
 FEEDS_DIR = "news-feeds-2026-02"
 PAGES_DIR = "article-extraction-benchmark"
@@ -136,17 +134,6 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _strip_html(markup: str) -> str:
-    if not markup:
-        return ""
-    if "<" in markup:
-        try:
-            markup = lxml.html.fromstring(markup).text_content()
-        except (lxml.etree.ParserError, ValueError):
-            markup = re.sub(r"<[^>]+>", " ", markup)
-    return " ".join(markup.split())
-
-
 def _full_contents(body: bytes) -> dict[str, str]:
     """Link -> full item content (RSS content:encoded, Atom content, JSON Feed content),
     HTML stripped. parse_feed keeps only a 2,000-character summary; the scorer is meant
@@ -161,7 +148,7 @@ def _full_contents(body: bytes) -> dict[str, str]:
         for it in doc.get("items") or []:
             if isinstance(it, dict) and it.get("url"):
                 text = it.get("content_html") or it.get("content_text") or ""
-                contents.setdefault(str(it["url"]), _strip_html(str(text)))
+                contents.setdefault(str(it["url"]), plain_text(str(text), limit=None))
         return contents
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -169,7 +156,7 @@ def _full_contents(body: bytes) -> dict[str, str]:
     for entry in parsed.entries:
         if entry.get("content") and entry.get("link"):
             text = " ".join(c.get("value", "") for c in entry.content)
-            contents.setdefault(entry.link, _strip_html(text))
+            contents.setdefault(entry.link, plain_text(text, limit=None))
     return contents
 
 

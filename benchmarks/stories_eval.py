@@ -22,23 +22,17 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from extractors.dedup import Document, MemoryIndex, assign  # noqa: E402
-from extractors.stories import MIN_SIMILARITY, MemoryStories  # noqa: E402
+from extractors.batch_dedupe import dedupe_documents  # noqa: E402
+from extractors.dedup import Document  # noqa: E402
+from extractors.stories import MIN_SIMILARITY  # noqa: E402
 from newsfacts.fixture_site import load_articles  # noqa: E402
 
 
 def predict(articles, min_similarity: float) -> dict[str, str]:
-    """The pipeline's steps, in memory (as extractors.batch_dedupe, with a chosen threshold)."""
-    index, stories = MemoryIndex(), MemoryStories(min_similarity)
-    story_of_group: dict[str, str] = {}
-    predicted = {}
-    for a in sorted(articles, key=lambda a: (a.published, a.key)):
-        text = "\n\n".join(a.paragraphs)
-        group = assign(index, Document(a.key, a.key, a.title, text, a.published)).duplicate_group
-        story = stories.assign(a.key, a.title, text, a.published, story_of_group.get(group))
-        story_of_group.setdefault(group, story)
-        predicted[a.key] = story
-    return predicted
+    """The pipeline's steps, in memory (extractors.batch_dedupe), with a chosen threshold."""
+    ordered = sorted(articles, key=lambda a: (a.published, a.key))
+    docs = [Document(a.key, a.key, a.title, "\n\n".join(a.paragraphs), a.published) for a in ordered]
+    return {g.id: g.story for g in dedupe_documents(docs, min_similarity)}
 
 
 def pairwise(articles, predicted, same_language: bool | None) -> tuple[float, float, int]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from extractors.dedup import Document, MemoryIndex, assign
-from extractors.stories import MemoryStories
+from extractors.stories import MIN_SIMILARITY, MemoryStories
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,12 @@ class Grouped:
     kind: str  # new | exact | near
 
 
-def dedupe_documents(docs: list[Document]) -> list[Grouped]:
+def dedupe_documents(docs: list[Document], min_similarity: float = MIN_SIMILARITY) -> list[Grouped]:
     """Group ``docs``; a group is named by the id of its first member in publication order
     (ids need not be unique: documents are tracked by position)."""
     order = sorted(range(len(docs)), key=lambda i: (docs[i].published_at is None,
                                                     docs[i].published_at or datetime.min, i))
-    index, stories = MemoryIndex(), MemoryStories()
+    index, stories = MemoryIndex(), MemoryStories(min_similarity)
     story_of_group: dict[str, str] = {}
     placed: dict[int, tuple[str, str, str]] = {}
     for i in order:

@@ -35,6 +35,8 @@ from typing import Iterable, Protocol
 import numpy as np
 from datasketch import MinHash
 
+from extractors.spans import sentence_pieces
+
 NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS
@@ -71,7 +73,6 @@ _VARIANTS = {
     "organisation": "organization", "programme": "program", "centre": "center",
 }
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_SENTENCE = re.compile(r"(?<=[.!?…])[\"'”»)]?\s+|\n+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -131,7 +132,7 @@ def fingerprint(text: str) -> Fingerprint:
     bands = [(b, _hash64(values[b * ROWS : (b + 1) * ROWS].astype("<u4").tobytes())) for b in range(BANDS)]
     if len(words) >= LEAD_WORDS:
         bands.append((LEAD_BAND, _hash64(" ".join(words[:LEAD_WORDS]).encode())))
-    for sentence in _SENTENCE.split(text or ""):
+    for sentence in sentence_pieces(text):
         sentence_words = tokens(sentence)
         if len(sentence_words) >= SENTENCE_WORDS:
             key = _hash64(" ".join(sentence_words).encode())

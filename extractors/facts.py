@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from extractors.entities import Mention, find_mentions
+from extractors.entities import Entity, Mention, find_mentions
 from extractors.events import Event, find_events
 from extractors.quotes import Quote, find_quotes
 
@@ -29,10 +29,7 @@ class EntitySummary:
     key: str  # registry id, or "unlinked/<type>/<name>"
     name: str
     type: str
-    wikidata: str | None
-    geonames: int | None
-    lat: float | None
-    lon: float | None
+    entity: Entity | None  # None for an unlinked name
     mentions: int
 
 
@@ -71,12 +68,15 @@ def extract_facts(title: str, text: str, published: datetime | date | None) -> F
         counted[key] = (first, n + 1)
     entities = []
     for key, (m, n) in counted.items():
-        e = m.entity
-        entities.append(EntitySummary(
-            key, m.name, m.type, e.wikidata if e else None, e.geonames if e else None,
-            e.lat if e else None, e.lon if e else None, n,
-        ))
+        entities.append(EntitySummary(key, m.name, m.type, m.entity, n))
     return Facts(entities, mentions, quotes, events)
+
+
+def _identifiers(entity: Entity | None) -> dict:
+    """Wikidata, GeoNames and coordinates of a linked entity (all null when unlinked)."""
+    if entity is None:
+        return {"wikidata": None, "geonames": None, "lat": None, "lon": None}
+    return {"wikidata": entity.wikidata, "geonames": entity.geonames, "lat": entity.lat, "lon": entity.lon}
 
 
 def _who(mention: Mention | None) -> dict | None:
@@ -89,8 +89,7 @@ def facts_json(facts: Facts) -> dict:
     """What ``newsfacts extract`` prints for the facts."""
     return {
         "entities": [
-            {"name": e.name, "type": e.type, "wikidata": e.wikidata, "geonames": e.geonames,
-             "lat": e.lat, "lon": e.lon, "mentions": e.mentions}
+            {"name": e.name, "type": e.type, **_identifiers(e.entity), "mentions": e.mentions}
             for e in sorted(facts.entities, key=lambda e: (-e.mentions, e.name))
         ],
         "quotes": [
@@ -104,9 +103,7 @@ def facts_json(facts: Facts) -> dict:
                 "actors": [_who(m) for m in ev.actors], "recipients": [_who(m) for m in ev.recipients],
                 "location": None if ev.location is None else {
                     "name": ev.location.name,
-                    "geonames": ev.location.entity.geonames if ev.location.entity else None,
-                    "lat": ev.location.entity.lat if ev.location.entity else None,
-                    "lon": ev.location.entity.lon if ev.location.entity else None,
+                    **{k: v for k, v in _identifiers(ev.location.entity).items() if k != "wikidata"},
                 },
                 "date": ev.date.isoformat() if ev.date else None, "date_precision": ev.date_precision,
                 "quantities": [{"value": q.value, "unit": q.unit, "kind": q.kind, "text": q.text}

@@ -57,8 +57,10 @@ class ParsedFeed:
     problem: str | None = None
 
 
-def _plain_text(markup: str | None, limit: int = 2000) -> str:
-    """Strip tags from a summary; feeds put anything from plain text to full HTML there."""
+def plain_text(markup: str | None, limit: int | None = 2000) -> str:
+    """Strip tags from a summary; feeds put anything from plain text to full HTML there.
+
+    The result is whitespace-collapsed and cut to ``limit`` characters (None: no limit)."""
     if not markup:
         return ""
     if "<" in markup:
@@ -139,10 +141,10 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     entries = []
     for item in parsed.entries:
         link = absolute_url(item.get("link"), url) or absolute_url(item.get("link"), base)
-        title = _plain_text(item.get("title"), 1000)
+        title = plain_text(item.get("title"), 1000)
         published = from_struct_time(item.get("published_parsed") or item.get("created_parsed"))
         updated = from_struct_time(item.get("updated_parsed"))
-        summary = _plain_text(item.get("summary") or item.get("description"))
+        summary = plain_text(item.get("summary") or item.get("description"))
         authors = tuple(
             a.get("name", "").strip() for a in item.get("authors", []) if a.get("name", "").strip()
         )
@@ -159,7 +161,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
         )
     return ParsedFeed(
         format=parsed.version or "unknown",
-        title=_plain_text(parsed.feed.get("title"), 300),
+        title=plain_text(parsed.feed.get("title"), 300),
         entries=entries,
         problem=problem,
     )
@@ -190,7 +192,7 @@ def _salvage_entries(body: bytes, url: str) -> list[FeedEntry]:
             value = child.get("href") or child.text or (child.tail if name == "link" else "") or ""
             fields.setdefault(name, value.strip())
         link = absolute_url(fields.get("link"), url)
-        title = _plain_text(fields.get("title"), 1000)
+        title = plain_text(fields.get("title"), 1000)
         when = next((fields[k] for k in ("pubdate", "published", "date", "updated") if fields.get(k)), None)
         published = from_struct_time(_parse_date(when)) if when else None
         entries.append(
@@ -198,7 +200,7 @@ def _salvage_entries(body: bytes, url: str) -> list[FeedEntry]:
                 key=_entry_key(fields.get("guid") or fields.get("id"), link, title, published),
                 url=link,
                 title=title,
-                summary=_plain_text(fields.get("description") or fields.get("summary")),
+                summary=plain_text(fields.get("description") or fields.get("summary")),
                 published_at=published,
                 updated_at=None,
             )
@@ -223,10 +225,10 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         if not isinstance(item, dict):
             continue
         link = absolute_url(item.get("url") or item.get("external_url"), base)
-        title = _plain_text(str(item.get("title") or ""), 1000)
+        title = plain_text(str(item.get("title") or ""), 1000)
         published = _iso_datetime(item.get("date_published"))
         updated = _iso_datetime(item.get("date_modified"))
-        summary = _plain_text(
+        summary = plain_text(
             str(item.get("summary") or item.get("content_text") or item.get("content_html") or "")
         )
         people = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
@@ -247,7 +249,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     if not entries:
         raise FeedError("no_entries", "JSON Feed with no items")
     version = "json11" if str(doc.get("version", "")).endswith("1.1") else "json10"
-    return ParsedFeed(format=version, title=_plain_text(str(doc.get("title") or ""), 300), entries=entries)
+    return ParsedFeed(format=version, title=plain_text(str(doc.get("title") or ""), 300), entries=entries)
 
 
 def _iso_datetime(value: object) -> datetime | None:

@@ -21,10 +21,11 @@ report commits to. Vague amounts ("dozens", "hundreds", "several") are left alon
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+from extractors.spans import non_overlapping
 
 
 @dataclass(frozen=True)
@@ -288,13 +289,4 @@ def find_quantities(text: str) -> list[Quantity]:
         if quantity is not None:
             candidates.append((_PRIORITY[quantity.kind], -(m.end() - m.start()), m.start(), quantity))
     candidates.sort(key=lambda c: c[:3])
-    taken: list[Quantity] = []  # non-overlapping, sorted by start
-    starts: list[int] = []
-    for _, _, _, quantity in candidates:
-        at = bisect.bisect_left(starts, quantity.start)
-        overlaps_before = at > 0 and taken[at - 1].end > quantity.start
-        if overlaps_before or (at < len(taken) and taken[at].start < quantity.end):
-            continue
-        taken.insert(at, quantity)
-        starts.insert(at, quantity.start)
-    return taken
+    return non_overlapping(quantity for _, _, _, quantity in candidates)

@@ -26,6 +26,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from extractors.spans import sentence_pieces
+
 #: Version of the scoring rules; stored with every score so a change can be re-run.
 SCORER_VERSION = "relevance-1"
 #: Articles scoring at least this are war articles (configurable: ``NEWSFACTS_RELEVANCE_THRESHOLD``).
@@ -125,7 +127,6 @@ OTHER_WARS = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?<!\d)(19[0-9]{2}|20[0-9]{2})(?!\d)")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]?\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ class Relevance:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in (part.strip() for part in _SENTENCE_END.split(text)) if len(s) > 2]
+    return [s for s in (part.strip() for part in sentence_pieces(text)) if len(s) > 2]
 
 
 def _is_war_sentence(sentence: str) -> bool:

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 
 from extractors.dedup import tokens
 from extractors.entities import find_mentions
+from extractors.spans import sentence_pieces
 
 #: How far apart two reports of one event can be published.
 WINDOW = timedelta(days=1)
@@ -42,7 +43,6 @@ _TRANSLIT = str.maketrans({
 })
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZА-ЯЁІЇЄҐ][\w'’-]{2,}")
 _WORD = re.compile(r"\w{4,}")
-_SENTENCE = re.compile(r"(?<=[.!?…])[\"'”»)]?\s+|\n+")
 #: Capitalised at a sentence start, in a headline in title case, or simply everywhere.
 _COMMON = frozenset(
     """
@@ -71,7 +71,8 @@ def story_terms(title: str, text: str) -> dict[str, float]:
     English, Ukrainian and Russian can meet.
     """
     terms: Counter[str] = Counter()
-    lead = " ".join(_SENTENCE.split(text or "")[:LEAD_SENTENCES])
+    sentences = sentence_pieces(text)
+    lead = " ".join(sentences[:LEAD_SENTENCES])
     for weight, part in ((TITLE_WEIGHT, title or ""), (1.0, lead)):
         for mention in find_mentions(part):
             if mention.entity is not None:
@@ -80,7 +81,6 @@ def story_terms(title: str, text: str) -> dict[str, float]:
         s = stem(word)
         if s and word.lower() not in _COMMON:
             terms[s] += TITLE_WEIGHT
-    sentences = _SENTENCE.split(text or "")
     for i, sentence in enumerate(sentences):
         weight = 1.0 if i < LEAD_SENTENCES else 0.5
         for word in _CAPITALISED.findall(sentence):

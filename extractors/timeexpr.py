@@ -19,12 +19,13 @@ understood; everything else in those languages is left unresolved.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Callable
+
+from extractors.spans import non_overlapping
 
 DAY, WEEK, MONTH, YEAR = "day", "week", "month", "year"
 _PRECISION_RANK = {DAY: 0, WEEK: 1, MONTH: 2, YEAR: 3}
@@ -400,16 +401,7 @@ def find_time_expressions(text: str, published: date | datetime | None) -> list[
         if resolved is not None:
             candidates.append(TimeExpression(m[0], m.start(), m.end(), *resolved))
     candidates.sort(key=lambda e: (_PRECISION_RANK[e.precision], e.start - e.end, e.start))
-    found: list[TimeExpression] = []
-    starts: list[int] = []
-    for expression in candidates:
-        at = bisect.bisect_left(starts, expression.start)
-        overlaps_before = at > 0 and found[at - 1].end > expression.start
-        if overlaps_before or (at < len(found) and found[at].start < expression.end):
-            continue
-        found.insert(at, expression)
-        starts.insert(at, expression.start)
-    return found
+    return non_overlapping(candidates)
 
 
 def resolve(expression: str, published: date | datetime | None, *, future: bool = False) -> tuple[date, str] | None:

@@ -56,15 +56,9 @@ def _extract_jsonl(stream, out, threshold: float) -> int:
     """One JSON line out per line in, in order; a bad line never stops the batch."""
     from extractors.document import analyze
 
-    for line_no, raw in enumerate(stream, start=1):
-        if not raw.strip():
-            continue
-        try:
-            doc = json.loads(raw.decode("utf-8", errors="replace"))
-            if not isinstance(doc, dict):
-                raise ValueError("each line must be a JSON object")
-        except ValueError as exc:
-            result = {"id": None, "error": f"line {line_no}: invalid JSON: {exc}"}
+    for _, doc, error in _jsonl_lines(stream):
+        if error is not None:
+            result = {"id": None, "error": error}
         else:
             result = analyze(
                 doc_id=doc.get("id"),
@@ -79,9 +73,8 @@ def _extract_jsonl(stream, out, threshold: float) -> int:
     return 0
 
 
-def _read_jsonl(stream) -> list[tuple[int, dict | None, str | None]]:
-    """(line number, object or None, error or None) for each non-empty line."""
-    lines = []
+def _jsonl_lines(stream):
+    """(line number, object or None, error or None) for each non-empty line, as they come."""
     for line_no, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
@@ -90,10 +83,9 @@ def _read_jsonl(stream) -> list[tuple[int, dict | None, str | None]]:
             if not isinstance(doc, dict):
                 raise ValueError("each line must be a JSON object")
         except ValueError as exc:
-            lines.append((line_no, None, f"line {line_no}: invalid JSON: {exc}"))
+            yield line_no, None, f"line {line_no}: invalid JSON: {exc}"
         else:
-            lines.append((line_no, doc, None))
-    return lines
+            yield line_no, doc, None
 
 
 def _cmd_dedupe(args: argparse.Namespace) -> int:
@@ -107,7 +99,7 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
         return 2
     results: list[dict] = []
     docs: list[tuple[int, Document]] = []
-    for line_no, doc, error in _read_jsonl(sys.stdin.buffer):
+    for line_no, doc, error in _jsonl_lines(sys.stdin.buffer):
         if error is None:
             try:
                 published = parse_published(doc.get("published_at") or doc.get("published"))
