@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from extractors.spans import sentence_pieces
 
 #: Version of the scoring rules; stored with every score so a change can be re-run.
-SCORER_VERSION = "relevance-1"
+SCORER_VERSION = "relevance-2"
 #: Articles scoring at least this are war articles (configurable: ``NEWSFACTS_RELEVANCE_THRESHOLD``).
 DEFAULT_THRESHOLD = 0.5
 
@@ -104,6 +104,25 @@ WAR_NAMED = re.compile(
     r")",
     re.IGNORECASE,
 )
+#: Consequences of the war that name neither its fighting nor Ukraine: since 2022 Russia
+#: (and Belarus, its staging ground) being barred from or readmitted to world sport, and
+#: the West's diplomacy with Moscow, are the war's doing. Doping bans are not.
+WAR_CONSEQUENCE = re.compile(
+    r"(?<!\w)(?:"
+    r"(?:russia\w*|belarus\w*)\b[^.?!\n]{0,80}?\b(?:ban|banned|bans|barred|suspend\w*|suspension|"
+    r"readmi\w*|reinstat\w*|return\w*|neutral|wildcard\w*|exclu\w*)\b[^.?!\n]{0,80}?"
+    r"\b(?:sport\w*|olympic\w*|paralympic\w*|ioc|fifa|uefa|football|games|athlet\w*|competition\w*)"
+    r"|(?:sport\w*|olympic\w*|paralympic\w*|ioc|fifa|uefa|football|games|athlet\w*|competition\w*)\b"
+    r"[^.?!\n]{0,80}?\b(?:ban|banned|bans|barred|suspend\w*|suspension|readmi\w*|reinstat\w*|return\w*|"
+    r"neutral|wildcard\w*|exclu\w*)\b[^.?!\n]{0,80}?\b(?:russia\w*|belarus\w*)"
+    r"|(?:eu|europe\w*|brussels|nato|the\s+west\w*|washington|u\.?s\.?|american)\b[^.?!\n]{0,80}?"
+    r"\b(?:diplomac\w*|envoys?|peace\s+efforts?|dialogue)\b[^.?!\n]{0,40}?\b(?:russia|moscow|the\s+kremlin|putin)\b"
+    r"|(?:diplomac\w*|envoys?)\s+(?:with|to)\s+(?:russia|moscow|the\s+kremlin)\b"
+    r")",
+    re.IGNORECASE,
+)
+#: Russia's sporting exclusions for doping are older than the war and not about it.
+_DOPING = re.compile(r"(?<!\w)(?:doping|dope|wada|rusada|meldonium|anti-doping)", re.IGNORECASE)
 #: Subjects that use Ukraine or war words without being the war.
 OFF_TOPICS = {
     "impeachment": _lexicon(
@@ -145,12 +164,16 @@ def _sentences(text: str) -> list[str]:
 def _is_war_sentence(sentence: str) -> bool:
     """Names the war, or ties a party of it to war words (see the lexicons)."""
     sentence = OTHER_WARS.sub(" ", sentence)
-    if WAR_NAMED.search(sentence):
+    if WAR_NAMED.search(sentence) or _war_consequence(sentence):
         return True
     ukraine = UKRAINE_SIDE.search(sentence)
     if not (ukraine or RUSSIA_SIDE.search(sentence)):
         return False
     return bool(WAR_TERMS.search(sentence) or (ukraine and CONFLICT_TERMS.search(sentence)))
+
+
+def _war_consequence(text: str) -> bool:
+    return bool(WAR_CONSEQUENCE.search(text)) and not _DOPING.search(text)
 
 
 def _history_only(text: str) -> bool:
@@ -186,7 +209,7 @@ def score_article(title: str, text: str, language: str | None = None,
     share = (_HEADLINE_WEIGHT * title_war + n_war) / (_HEADLINE_WEIGHT + len(sentences))
     lead = sum(war[:3])
     whole = f"{title}\n{text or ''}"
-    named = len(WAR_NAMED.findall(whole))
+    named = len(WAR_NAMED.findall(whole)) + sum(map(_war_consequence, [title, *sentences]))
     both_sides = bool(UKRAINE_SIDE.search(whole) and RUSSIA_SIDE.search(whole))
 
     reasons: list[str] = []

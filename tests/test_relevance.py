@@ -121,3 +121,26 @@ def test_every_demo_corpus_article_gets_the_verdict_its_author_gave_it():
     wrong = [(a.key, a.war) for a in articles
              if score_article(a.title, "\n\n".join(a.paragraphs), a.lang).relevant != a.war]
     assert wrong == []
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Skating union keeps Russian skaters out of world championships",
+     "The International Skating Union said on Monday that skaters from Russia and Belarus remain banned "
+     "from its competitions this season. Federations in Moscow had asked for a return under a neutral flag."),
+    ("EU weighs a special envoy for talks with Moscow",
+     "Diplomats in Brussels are divided over whether the EU should appoint an envoy to deal with Russia. "
+     "Several capitals fear being left out of talks led by Washington."),
+])
+def test_consequences_of_the_war_without_its_vocabulary_are_the_war(title, text):
+    result = score_article(title, text)
+    assert result.relevant, result
+    assert any("named outright" in r for r in result.reasons)
+
+
+def test_a_doping_ban_is_not_the_war():
+    result = score_article(
+        "Russian sprinter banned for four years over doping",
+        "The Athletics Integrity Unit banned the Russian sprinter from all competition after a positive "
+        "test for meldonium. WADA said the sample was collected in training last spring. The athlete's "
+        "coach said the team would appeal to the Court of Arbitration for Sport.")
+    assert not result.relevant, result
