@@ -706,12 +706,15 @@ def _classify(trigger: _Trigger, text: str, clause: str, sentence: tuple[int, in
     return trigger.type, trigger.cameo, mode, acled
 
 
-def find_events(text: str, mentions: list[Mention], published: datetime | date | None) -> list[Event]:
+def find_events(text: str, mentions: list[Mention], published: datetime | date | None,
+                quoted: list[tuple[int, int]] = ()) -> list[Event]:
     """The PLOVER events of ``text``, in reading order.
 
     ``mentions`` are ``find_mentions(text, ...)`` (offsets into ``text``); ``published``
     anchors relative dates ("on Friday"); without it events have no date unless the text
-    gives a full one.
+    gives a full one. ``quoted`` are the spans of direct quotes: what a speaker says
+    between quotation marks ("Every strike like this is a reminder...") is rhetoric kept
+    as the quote, not an event the article reports, so no trigger inside them counts.
     """
     if not text or not text.strip():
         return []
@@ -733,6 +736,8 @@ def find_events(text: str, mentions: list[Mention], published: datetime | date |
         context: _SentenceMentions | None = None
         scope_end = s_start  # the end of the last speech act's object
         for t_start, t_end, index in _between(triggers, trigger_starts, s_start, s_end):
+            if any(q_start <= t_start < q_end for q_start, q_end in quoted):
+                continue
             trigger = _TRIGGERS[index]
             if t_start < scope_end and trigger.type not in _SPEECH_ACTS:
                 continue

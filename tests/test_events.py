@@ -368,3 +368,16 @@ def test_an_averted_attack_is_not_reported_as_one():
     mentions = find_mentions(text, date(2025, 3, 15))
     events = [e for e in find_events(text, mentions, datetime(2025, 3, 15)) if e.type == "ASSAULT"]
     assert [e.sentence for e in events] == ["Russian drones attacked Kharkiv overnight, killing three people."]
+
+
+def test_what_a_speaker_says_between_quotation_marks_is_not_an_event():
+    from extractors.facts import extract_facts
+
+    text = ("Russian forces struck Kharkiv overnight, the governor said. "
+            "“They will keep attacking our cities until the world stops them,” Zelenskyy said. "
+            "Moscow claimed its troops had “liberated” a village near Pokrovsk.")
+    events = extract_facts("", text, MONDAY).events
+    assert [(e.type, text[e.start:e.end].split()[0]) for e in events] == [
+        ("ASSAULT", "Russian"),   # the reported strike
+        ("ASSAULT", "Moscow"),    # a scare-quoted verb is the reporter's word, still an event
+    ]
