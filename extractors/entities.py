@@ -877,6 +877,12 @@ def _attach_names(items: list[_Item], unlinked: list[_Item], toks: _Tokens) -> l
     i = 0
     while i < len(items):
         item = items[i]
+        if item.is_title and item.qualifier_item and not item.qualifier_item.is_bare_qualifier:
+            # "US President Donald Trump", "Kremlin spokesman Dmitry Peskov": the country or body
+            # before the title is named too, as its own mention; the title keeps the rest.
+            merged.append(item.qualifier_item)
+            item.start = _after_possessive(toks.words, item.qualifier_item.end)
+            item.qualifier_item = None
         if item.is_title:
             nxt = items[i + 1] if i + 1 < len(items) else None
             if nxt and nxt.start == item.end and not toks.glued[nxt.start] and _is_person_key(nxt):
@@ -898,6 +904,11 @@ def _attach_names(items: list[_Item], unlinked: list[_Item], toks: _Tokens) -> l
     merged.extend(u for u in unlinked if u.start not in used_unlinked)
     merged.sort(key=lambda it: it.start)
     return merged
+
+
+def _after_possessive(words: list[str], end: int) -> int:
+    """The token after a name and its possessive ("NATO 's"), where a title following it starts."""
+    return end + 2 if words[end:end + 2] == ["'", "s"] else end
 
 
 def _is_person_key(item: _Item) -> bool:
