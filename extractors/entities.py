@@ -405,6 +405,32 @@ def find_mentions(text: str, published: date | datetime | None = None) -> list[M
     return registry().find_mentions(text, published)
 
 
+#: What a country's armed might is called after its demonym: "Russian forces", "Ukrainian drones".
+_FORCE_NOUNS = (
+    r"forces|troops|army|military|soldiers|servicemen|units?|brigades?|artillery|aircraft|jets|warplanes|"
+    r"bombers|navy|drones?|missiles?|air\s+defen[cs]es?|shelling|strikes?|attacks?|offensive|counteroffensive|"
+    r"occupiers|occupation\s+forces|authorities|officials|government|negotiators|delegation"
+)
+
+
+def find_forces(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The countries acting through their forces or officials, named only by demonym
+    ("Russian forces", "Ukrainian drones", "the Russian delegation"): actors for events.
+
+    Not entity mentions (the guidelines count "Russian" as an adjective, not a mention of
+    Russia), so they are kept apart from ``find_mentions``; spans a registry name already
+    covers ("Russian Armed Forces") are left to it.
+    """
+    found = []
+    for match in registry().forces_pattern.finditer(text):
+        start, end = match.span()
+        if any(m.start < end and start < m.end for m in mentions):
+            continue
+        entity = registry().entity(registry().demonym_of(match.group(1)))
+        found.append(Mention(start, end, match.group(), entity, entity.type, entity.name, "demonym"))
+    return found
+
+
 # --------------------------------------------------------------------------------------
 # The matcher
 
@@ -637,6 +663,21 @@ class Registry:
         unlinked = _unlinked_names(text, toks, covered, self._qualifier_words | _STOP_WORDS)
         items = _attach_names(items, unlinked, toks)
         return self._resolve(items, toks, text)
+
+    @functools.cached_property
+    def _demonyms(self) -> dict[str, str]:
+        """Country demonyms ("Russian", "North Korean"), lowercased, to the country's id."""
+        return {q.lower(): rec.entity.id for rec in self._records.values() if rec.entity.type == "place"
+                for q in rec.qualifiers}
+
+    def demonym_of(self, word: str) -> str:
+        return self._demonyms[" ".join(word.lower().split())]
+
+    @functools.cached_property
+    def forces_pattern(self) -> re.Pattern:
+        names = sorted(self._demonyms, key=len, reverse=True)
+        demonym = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+        return re.compile(rf"(?<![\w-])({demonym})\s+(?:{_FORCE_NOUNS})\b", re.IGNORECASE)
 
     @functools.cached_property
     def _qualifier_words(self) -> frozenset[str]:

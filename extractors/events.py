@@ -706,6 +706,23 @@ def _classify(trigger: _Trigger, text: str, clause: str, sentence: tuple[int, in
     return trigger.type, trigger.cameo, mode, acled
 
 
+#: A speaker reporting their own act or decision: the quote states an event.
+_FIRST_PERSON_ACT = re.compile(
+    r"(?<!\w)(?:we|i)\s+(?:have\s+|had\s+|also\s+|just\s+)?(?:agreed|decided|signed|approved|"
+    r"launched|struck|hit|destroyed|shot\s+down|downed|captured|liberated|retook|withdrew|"
+    r"delivered|sent|received|imposed|met|spoke|discussed|exchanged|returned|released)\b",
+    re.IGNORECASE,
+)
+
+
+def _quoted_rhetoric(text: str, quoted: list[tuple[int, int]], position: int) -> bool:
+    """Whether ``position`` lies in a direct quote that does not report the speaker's own act."""
+    for q_start, q_end in quoted:
+        if q_start <= position < q_end:
+            return not _FIRST_PERSON_ACT.search(text, q_start, position + 1 + 40)
+    return False
+
+
 def find_events(text: str, mentions: list[Mention], published: datetime | date | None,
                 quoted: list[tuple[int, int]] = ()) -> list[Event]:
     """The PLOVER events of ``text``, in reading order.
@@ -714,7 +731,9 @@ def find_events(text: str, mentions: list[Mention], published: datetime | date |
     anchors relative dates ("on Friday"); without it events have no date unless the text
     gives a full one. ``quoted`` are the spans of direct quotes: what a speaker says
     between quotation marks ("Every strike like this is a reminder...") is rhetoric kept
-    as the quote, not an event the article reports, so no trigger inside them counts.
+    as the quote, not an event the article reports, so a trigger inside one counts only
+    where the speaker reports what they did or decided ("We agreed military planners
+    would convene again in the UK this week").
     """
     if not text or not text.strip():
         return []
@@ -736,7 +755,7 @@ def find_events(text: str, mentions: list[Mention], published: datetime | date |
         context: _SentenceMentions | None = None
         scope_end = s_start  # the end of the last speech act's object
         for t_start, t_end, index in _between(triggers, trigger_starts, s_start, s_end):
-            if any(q_start <= t_start < q_end for q_start, q_end in quoted):
+            if _quoted_rhetoric(text, quoted, t_start):
                 continue
             trigger = _TRIGGERS[index]
             if t_start < scope_end and trigger.type not in _SPEECH_ACTS:

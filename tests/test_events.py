@@ -381,3 +381,15 @@ def test_what_a_speaker_says_between_quotation_marks_is_not_an_event():
         ("ASSAULT", "Russian"),   # the reported strike
         ("ASSAULT", "Moscow"),    # a scare-quoted verb is the reporter's word, still an event
     ]
+
+
+def test_a_country_named_by_its_forces_is_the_actor():
+    from extractors.facts import extract_facts
+
+    text = ("Russian forces struck Kharkiv overnight. Part of the Kursk region was occupied by "
+            "Ukrainian forces in August. The Russian-backed separatists shelled Donetsk.")
+    actors = [[a.name for a in e.actors] for e in extract_facts("", text, MONDAY).events]
+    assert actors[:2] == [["Russia"], ["Ukraine"]]
+    assert "Russia" not in actors[2]  # backed by Russia is not Russia acting
+    entities = {e.name for e in extract_facts("", text, MONDAY).entities}
+    assert "Russia" not in entities and "Ukraine" not in entities  # demonyms are not entity mentions
