@@ -400,6 +400,10 @@ _SCOPE_END = re.compile(r"[;:—–]|,\s*(?:and|but|while|as|after|which|who)\b|
 #: A promise stated after a noun trigger: "a prisoner exchange ... would take place".
 _PROMISE_AFTER = re.compile(r"[^,;.!?]{0,60}?\b(?:will|would|shall)\b", re.I)
 _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|this|that|another|new)\s+(?:[\w-]+\s+)?$", re.I)
+#: "the attack", "these strikes", "Sunday's talks": a definite noun phrase, read as a
+#: reference back to an event already reported when one of its type came before.
+_ANAPHOR_BEFORE = re.compile(
+    r"\b(?:the|this|that|these|those|such|its|their|his|her|[\w]+[’']s)\s+(?:[\w-]+\s+)?$", re.I)
 _FUTURE_WORDS = r"will|shall|plan(?:s|ned)?\s+to|(?:is|are)\s+(?:due|set|expected)\s+to"
 _FUTURE = re.compile(rf"\b(?:{_FUTURE_WORDS})\b|[’']ll\b", re.I)
 #: What makes material cooperation a promise: the future, or "would" of reported speech.
@@ -749,6 +753,7 @@ def find_events(text: str, mentions: list[Mention], published: datetime | date |
 
     events: list[Event] = []
     carried = None  # the date the previous sentence gave, if any
+    reported: set[str] = set()  # event types of the sentences before
     for s_start, s_end in split_sentences(text):
         in_sentence = _between(times, time_starts, s_start, s_end)
         seen_types: set[str] = set()
@@ -760,6 +765,8 @@ def find_events(text: str, mentions: list[Mention], published: datetime | date |
             trigger = _TRIGGERS[index]
             if t_start < scope_end and trigger.type not in _SPEECH_ACTS:
                 continue
+            if trigger.type in reported and _ANAPHOR_BEFORE.search(text, max(s_start, t_start - 40), t_start):
+                continue  # "Zelenskyy called the attack ...": the attack told before
             if trigger.type in seen_types or _is_negated(text, s_start, trigger, t_start):
                 continue
             clause = _clause_head(text, s_start, t_start)
@@ -787,4 +794,5 @@ def find_events(text: str, mentions: list[Mention], published: datetime | date |
                 confidence=_confidence(trigger.confidence, clause, actors, recipients, location, when),
             ))
         carried = in_sentence[-1] if in_sentence else None
+        reported |= seen_types
     return events

@@ -393,3 +393,11 @@ def test_a_country_named_by_its_forces_is_the_actor():
     assert "Russia" not in actors[2]  # backed by Russia is not Russia acting
     entities = {e.name for e in extract_facts("", text, MONDAY).entities}
     assert "Russia" not in entities and "Ukraine" not in entities  # demonyms are not entity mentions
+
+
+def test_the_attack_told_before_is_not_a_new_attack():
+    text = ("Russian drones struck Odesa overnight, killing two people. "
+            "Zelenskyy called the attack a war crime. Kyiv said the strikes would not stop its exports.")
+    assert [e.type for e in events_of(text)].count("ASSAULT") == 1
+    # A definite phrase with nothing before it is the first report, not a reference.
+    assert [e.type for e in events_of("The overnight attack on Kharkiv killed three people.")] == ["ASSAULT"]
