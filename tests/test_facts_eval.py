@@ -35,8 +35,9 @@ def test_gold_agrees_with_the_article_text(article):
     for quote in article.quotes:
         assert article.body.count(quote.text) == 1, f"not exactly once in the body: {quote.text!r}"
         assert quote.speaker is None or normalize_name(quote.speaker) in names, quote.speaker
-    assert 2 <= len(article.events) <= 6
+    assert 2 <= len([e for e in article.events if e.main]) <= 6, "an article has 2-6 main events"
     for event in article.events:
+        assert isinstance(event.main, bool)
         assert event.type in EVENT_TYPES
         assert article.body.count(event.sentence) == 1, f"not exactly once in the body: {event.sentence!r}"
         assert all(normalize_name(actor) in names for actor in event.actors), event.actors
@@ -48,6 +49,25 @@ def test_gold_agrees_with_the_article_text(article):
             assert event.date_precision != "week" or event.date.weekday() == 0, "weeks start on Monday"
             assert event.date_precision != "month" or event.date.day == 1
             assert event.date_precision != "year" or (event.date.month, event.date.day) == (1, 1)
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: a.key)
+def test_two_events_of_one_type_never_share_a_stretch_of_text(article):
+    """Separate events of the same type in one sentence take separate clauses (README, Events rule 7)."""
+    spans = [(e.type, article.body.index(e.sentence), article.body.index(e.sentence) + len(e.sentence))
+             for e in article.events]
+    for i, (kind, start, end) in enumerate(spans):
+        for other_kind, other_start, other_end in spans[i + 1:]:
+            assert kind != other_kind or end <= other_start or other_end <= start, (kind, article.body[start:end])
+
+
+def test_every_gold_event_needs_its_main_flag(tmp_path):
+    source = next(facts_eval.ARTICLES_DIR.glob("*.md")).read_text(encoding="utf-8")
+    assert "      main: true\n" in source
+    broken = tmp_path / "broken.md"
+    broken.write_text(source.replace("      main: true\n", "", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match="main"):
+        facts_eval.load_article(broken)
 
 
 def _gold_as_facts(title, text, published):
@@ -74,6 +94,8 @@ def test_an_extractor_returning_the_gold_scores_one_everywhere():
     assert report["quotes"]["precision"]["value"] == 1.0
     assert report["quotes"]["speaker_accuracy"]["value"] == 1.0
     assert (report["events"]["precision"], report["events"]["recall"]) == (1.0, 1.0)
+    assert report["events_main_recall"]["value"] == 1.0
+    assert report["events_main_recall"]["total"] == sum(e.main for a in ARTICLES for e in a.events)
     assert report["event_date_accuracy"]["value"] == 1.0
     assert report["event_location_accuracy"]["value"] == 1.0
     assert not any(errors.values())
@@ -87,6 +109,22 @@ def test_an_extractor_finding_nothing_recalls_nothing():
     assert report["entities"]["recall"] == 0.0
     assert report["quotes"]["recall"] == {"hits": 0, "total": sum(len(a.quotes) for a in ARTICLES[:3]), "value": 0.0}
     assert report["events"]["tp"] == 0
+    assert report["events_main_recall"]["hits"] == 0
+
+
+def test_a_prediction_in_a_sentence_with_a_main_and_another_event_of_its_type_counts_for_the_main_one():
+    body = "Russian drones hit Kharkiv on Monday, a day after Ukrainian drones hit Belgorod."
+    background = facts_eval.GoldEvent("ASSAULT", "a day after Ukrainian drones hit Belgorod", ("Ukraine",),
+                                      "Belgorod", None, None, main=False)
+    main = facts_eval.GoldEvent("ASSAULT", "Russian drones hit Kharkiv on Monday", ("Russia",), "Kharkiv",
+                                None, None, main=True)
+    article = facts_eval.GoldArticle("k", "t", ARTICLES[0].published, "en", None, body, (), (), (background, main))
+    score = facts_eval.EventScore(facts_eval.Score(), facts_eval.defaultdict(facts_eval.Score), facts_eval.Ratio(),
+                                  facts_eval.Ratio(), facts_eval.Ratio())
+    predicted = [SimpleNamespace(type="ASSAULT", sentence=body, start=0, end=len(body))]
+    facts_eval.score_events(article, predicted, score, [])
+    assert (score.overall.tp, score.overall.fn, score.overall.fp) == (1, 1, 0)
+    assert (score.main.hits, score.main.total) == (1, 1)
 
 
 def test_a_quote_joined_across_its_attribution_covers_both_halves_and_a_reworded_one_does_not():
