@@ -177,6 +177,7 @@ _TRIGGERS: list[_Trigger] = [
              "supplying provide provided provides providing donate donated donates donating ship shipped ships "
              "shipping transfer transferred transfers transferring allocate allocated allocates allocating", 0.7,
              _gap(6) + _AID_NOUNS),
+    _Trigger("AID", "07", "supplied provided donated delivered", 0.6, r"\s+by\b"),
     _Trigger("AID", "07", "handed", 0.7, r"\s+over" + _gap(6) + _AID_NOUNS),
     _Trigger("AID", "07", "handed", 0.5, r"\s+over\b"),
     _Trigger("AID", "07", "received receives receiving", 0.6, _gap(6) + _AID_NOUNS, subject_receives=True),
@@ -213,6 +214,8 @@ _TRIGGERS: list[_Trigger] = [
     _Trigger("THREATEN", "13", "retaliate retaliated retaliation retaliatory погрож* пригрози* угрожа*", 0.6),
     _Trigger("THREATEN", "13", "not", 0.6, r"\s+(?:go|remain)\s+(?:unanswered|unpunished)\b"),
     _Trigger("THREATEN", "13", "walk", 0.5, r"\s+away\b"),
+    _Trigger("THREATEN", "13", "respond responded", 0.6,
+             r"\s+(?:accordingly|decisively|harshly|in\s+kind|with\s+force|militarily)\b"),
     # PROTEST (14)
     _Trigger("PROTEST", "14", "riot riots rioted rioting rioters", 0.65, mode="riot", acled="Riots"),
     _Trigger("PROTEST", "14", "hunger general", 0.65, r"\s+strikes?\b", mode="strike", acled="Protests"),
@@ -266,6 +269,9 @@ _TRIGGERS: list[_Trigger] = [
              "attacks attacking raid raided raids", 0.65),
     _Trigger("ASSAULT", "19", "hit hits hitting explosion explosions blast blasts", 0.45),
     _Trigger("ASSAULT", "19", "удар* обстріл* обстрел* атак* штурм* боєзіткнен* боестолкновен* захопл* захват*", 0.6),
+    _Trigger("ASSAULT", "19", "збит* сбит* знешкодж* обезвред* влучан* попадани* пошкодж* поврежд*", 0.5),
+    _Trigger("ASSAULT", "19", "просун* продвину* продвига* наступ наступу наступом наступає наступают наступа "
+             "бої боїв боях бои боев", 0.6, mode="ground", acled=BATTLES),
     _Trigger("ASSAULT", "19", "counteroffensive counter-offensive offensive incursion advance advanced advances "
              "advancing captured capture captures seized seize recaptured retook liberated occupied stormed storming "
              "clashed clashes fought battle battles battled battling repelled repulsed encircl* assault assaults "

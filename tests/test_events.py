@@ -401,3 +401,13 @@ def test_the_attack_told_before_is_not_a_new_attack():
     assert [e.type for e in events_of(text)].count("ASSAULT") == 1
     # A definite phrase with nothing before it is the first report, not a reference.
     assert [e.type for e in events_of("The overnight attack on Kharkiv killed three people.")] == ["ASSAULT"]
+
+
+@pytest.mark.parametrize("text,type_", [
+    ("The jets were supplied by Denmark and the Netherlands.", "AID"),
+    ("Moscow said it would respond accordingly to the strikes.", "THREATEN"),
+    ("Російські війська просунулися в центральній частині Торецька.", "ASSAULT"),
+    ("Силами протиповітряної оборони збито 81 ракету.", "ASSAULT"),
+])
+def test_passive_aid_threats_of_response_and_cyrillic_advances(text, type_):
+    assert type_ in [e.type for e in events_of(text)]
