@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 DATE   ?= 2025-03-15
 
-.PHONY: install demo test backfill lock clean
+.PHONY: install demo test backfill dictionary lock clean bench bench-quick
 
 install: $(STAMP)
 
@@ -39,3 +39,28 @@ clean:
 backfill: $(STAMP)
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=2025-03-11 TO=2025-03-18"; exit 2; }
 	$(BIN)/newsfacts backfill --from $(FROM) --to $(TO)
+
+## Regenerate docs/data_dictionary.md from the comments of the (migrated) warehouse.
+dictionary: $(STAMP)
+	$(BIN)/newsfacts migrate
+	$(BIN)/newsfacts dictionary --output docs/data_dictionary.md
+
+## Throughput, cost per stage and memory for 1,000- and 10,000-article days (about an hour;
+## see benchmarks/README.md); CORPORA=../shared/corpora adds the extraction F1 figures.
+BENCH_SIZES ?= 1000,10000
+bench: $(STAMP)
+	@mkdir -p bench-results
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(if $(CORPORA),--corpora $(CORPORA)) --json bench-results/bench.json
+
+## The same machinery on a 200-article day, one run each: a smoke check (about two minutes).
+bench-quick: $(STAMP)
+	@mkdir -p bench-results
+	$(BIN)/python benchmarks/bench.py --sizes 200 --repeats 1 --naive-max 200 $(if $(CORPORA),--corpora $(CORPORA)) --json bench-results/bench-quick.json
+
+## Scale: a generated warehouse of WAREHOUSE_ARTICLES (default 1,000,000) articles with their
+## facts; times every example query, every mart refresh and a nightly load at an early point and
+## at full size (about an hour and 30 GB; see benchmarks/README.md).
+.PHONY: bench-warehouse
+WAREHOUSE_ARTICLES ?= 1000000
+bench-warehouse: $(STAMP)
+	$(BIN)/python benchmarks/warehouse_scale.py --articles $(WAREHOUSE_ARTICLES)

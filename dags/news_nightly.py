@@ -17,7 +17,7 @@ leaves the warehouse as it was, and workers share nothing but the database.
 | `load_articles` | extract articles from stored pages (no network); score war relevance; upsert the relevant; complete the day |
 | `dedupe_articles` | duplicate groups (exact and MinHash/LSH near copies) and story clusters for new or changed articles |
 | `extract_facts` | entities, quotes with speakers, events (PLOVER/CAMEO/ACLED, place, date, quantities) of new or changed articles |
-| `record_metrics` | one `ops.run_metrics` row per source; fail if every source failed |
+| `record_metrics` | one `ops.run_metrics` row per source; fail if every source failed; on success, emit the warehouse tables as assets (outlets, carrying the run's window), which triggers `warehouse_marts` |
 
 Params: `repoll` (poll feeds again even if the day has a good poll), `retry_failed`
 (retry permanent page failures and items skipped as irrelevant too), `reextract` (re-extract every stored page of the
@@ -31,7 +31,7 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Param, dag, task
-from newsfacts_airflow import PreviousUtcDayTimetable
+from newsfacts_airflow import NIGHTLY_ASSETS, PreviousUtcDayTimetable
 
 
 def _window(start, end):
@@ -68,16 +68,18 @@ def news_nightly():
     def prepare_warehouse() -> dict:
         from extractors.sources import load_sources
         from newsfacts import settings
+        from newsfacts.errors import reported
         from newsfacts.migrations import migrate
         from newsfacts.sync_sources import sync_sources
         from newsfacts.warehouse import connect
         from newsfacts_airflow import warehouse_dsn
 
         dsn = warehouse_dsn()
-        applied = migrate(dsn)
         sources = load_sources(settings.sources_path())
-        with connect(dsn) as conn:
-            active = sync_sources(conn, sources)
+        with reported(dsn):  # a warehouse down, read-only or full fails in one plain line
+            applied = migrate(dsn)
+            with connect(dsn) as conn:
+                active = sync_sources(conn, sources)
         return {"migrations_applied": len(applied), "active_sources": active}
 
     @task
@@ -125,19 +127,22 @@ def news_nightly():
 
         return load_facts(warehouse_dsn(), run_id)
 
-    @task(retries=0)
-    def record_metrics(data_interval_start=None, data_interval_end=None, run_id=None) -> dict:
+    # The only task with outlets: one asset event per table per finished run.
+    @task(retries=0, outlets=NIGHTLY_ASSETS)
+    def record_metrics(data_interval_start=None, data_interval_end=None, run_id=None, outlet_events=None) -> dict:
         from airflow.sdk.exceptions import AirflowFailException
 
         from newsfacts.run_metrics import AllSourcesFailed, check_run
         from newsfacts.run_metrics import record_metrics as record
-        from newsfacts_airflow import warehouse_dsn
+        from newsfacts_airflow import record_window, warehouse_dsn
 
-        summaries = record(warehouse_dsn(), _window(data_interval_start, data_interval_end), run_id)
+        window = _window(data_interval_start, data_interval_end)
+        summaries = record(warehouse_dsn(), window, run_id)
         try:
             check_run(summaries)
         except AllSourcesFailed as exc:
             raise AirflowFailException(str(exc)) from exc
+        record_window(outlet_events, window.start, window.end)
         return {
             "sources": len(summaries),
             "sources_failed": sum(s.failed for s in summaries),

@@ -166,6 +166,12 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
             return body.decode(charset)
         except (LookupError, UnicodeDecodeError):
             continue
+    # A UTF-8 page with a stray invalid byte (a truncated upload, a bad ad snippet) keeps
+    # its text with one replacement character; only a page that is not UTF-8 at all is
+    # read as the web's legacy default, cp1252.
+    as_utf8 = body.decode("utf-8", errors="replace")
+    if as_utf8.count("\ufffd") * 200 <= len(as_utf8):
+        return as_utf8
     return body.decode("cp1252", errors="replace")
 
 

@@ -204,9 +204,10 @@ class Index(Protocol):
         """The group's chosen article."""
 
 
-def assign(index: Index, doc: Document) -> Assignment:
-    """Put one document into a duplicate group (stores it in the index)."""
-    fp = fingerprint(f"{doc.title}\n{doc.text}")
+def assign(index: Index, doc: Document, fp: Fingerprint | None = None) -> Assignment:
+    """Put one document into a duplicate group (stores it in the index). ``fp``: the
+    document's fingerprint when already computed (elsewhere, e.g. in a worker process)."""
+    fp = fp or fingerprint(f"{doc.title}\n{doc.text}")
     exact = index.exact(fp.text_hash)
     if exact is not None:
         group = index.add(doc, fp, exact[1])

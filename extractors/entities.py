@@ -11,7 +11,8 @@ entry stops loading with an error naming its file and id.
 
 A file is ``{verified, type, entities: [...]}``; an entry has ``id``, ``name`` and
 optionally ``wikidata``, ``country``, ``aliases``; places must have ``lat``/``lon``
-and may have ``geonames``; people may have ``surnames`` (default: the last word of the
+and may have ``geonames`` and ``region`` (the id of the oblast or krai they lie in,
+from GeoNames' admin-1 code); people may have ``surnames`` (default: the last word of the
 name), ``surname_alone: false`` (the surname links only beside the full name) and
 ``roles: [{role, of, from, to, leader}]`` (``to`` exclusive, null = still in office;
 ``of`` an entity id or a list of them); countries and organisations may have
@@ -152,6 +153,7 @@ class Entity:
     lat: float | None
     lon: float | None
     country: str | None
+    region: str | None = None  # a place's first-level region (oblast, krai): its registry id
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,7 @@ class Record:
 
 _ENTRY_KEYS = {
     "id", "name", "wikidata", "geonames", "lat", "lon", "country", "aliases", "surnames",
-    "surname_alone", "roles", "qualifiers", "ambiguous",
+    "surname_alone", "roles", "qualifiers", "ambiguous", "region",
 }
 _ROLE_KEYS = {"role", "of", "from", "to", "leader"}
 _ID_RE = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9-]*$")
@@ -287,6 +289,10 @@ def _parse_entry(raw, etype: str, source: str, index: int) -> Record:
     country = raw.get("country")
     if country is not None and not (isinstance(country, str) and _COUNTRY_RE.match(country)):
         raise RegistryError(f"{where}: country must be an ISO 3166-1 alpha-2 code or null, got {country!r}")
+    region = raw.get("region")
+    if region is not None and (etype != "place" or not isinstance(region, str)
+                               or not region.startswith(ID_PREFIXES["place"])):
+        raise RegistryError(f"{where}: region is a place id, for places only, got {region!r}")
     if etype != "person" and any(k in raw for k in ("surnames", "surname_alone", "roles")):
         raise RegistryError(f"{where}: only people have surnames and roles")
     surname_alone = raw.get("surname_alone", True)
@@ -301,7 +307,7 @@ def _parse_entry(raw, etype: str, source: str, index: int) -> Record:
     stray = ambiguous - set(aliases) - {name}
     if stray:
         raise RegistryError(f"{where}: ambiguous lists {sorted(stray)}, which are not its aliases")
-    entity = Entity(eid, name.strip(), etype, wikidata, geonames, lat, lon, country)
+    entity = Entity(eid, name.strip(), etype, wikidata, geonames, lat, lon, country, region)
     return Record(
         entity=entity,
         aliases=tuple(dict.fromkeys((entity.name, *aliases))),
@@ -350,6 +356,10 @@ def _check_links(records: list[Record]) -> None:
                     f"{record.source}: {record.entity.id}: alias {alias!r} also names "
                     f"{other.entity.id} ({other.source}); list it under ambiguous in both to allow it"
                 )
+    for record in records:
+        region = record.entity.region
+        if region is not None and (region not in by_id or by_id[region].entity.type != "place"):
+            raise RegistryError(f"{record.source}: {record.entity.id}: region {region!r} is not a place of the registry")
     for record in records:
         for role in record.roles:
             for target in role.of:

@@ -7,6 +7,11 @@ body size checked on the *decompressed* bytes (a 50 KB gzip bomb must not become
 5 GB of memory), a redirect limit with loop detection, and retries with backoff for
 the failures that are worth retrying (timeouts, dropped connections, 429 and 5xx).
 
+Only ``http(s)`` URLs are fetched, and only from public addresses: every host (and
+every redirect hop) is resolved and checked, and the connection goes to the checked
+address (see :mod:`extractors.netguard`; the policy's ``address_policy`` lists the
+operator's exceptions). A refused URL ends with outcome ``blocked_address``.
+
 A fetch never raises for a network or HTTP problem: it returns a :class:`FetchResult`
 whose ``outcome`` names what happened, so callers can record the reason and go on.
 """
@@ -20,10 +25,12 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
+from extractors.netguard import AddressPolicy, BlockedAddress, GuardedBackend, set_deadline
 from extractors.urls import host_of
 
 DEFAULT_USER_AGENT = (
@@ -50,6 +57,8 @@ class FetchPolicy:
     backoff_seconds: float = 1.0
     max_retry_after: float = 30.0
     per_host_concurrency: int = 2
+    #: Exceptions to the public-addresses-only rule (none by default).
+    address_policy: AddressPolicy = AddressPolicy()
 
 
 @dataclass
@@ -157,6 +166,28 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
+def _guarded_transport(policy: AddressPolicy) -> httpx.HTTPTransport:
+    """httpx's transport whose connections go through :class:`GuardedBackend`."""
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    ssl_context = httpx.create_ssl_context()
+    transport = httpx.HTTPTransport(verify=ssl_context, limits=limits)
+    # httpx 0.28 (pinned) takes no network backend; swap in the same connection pool
+    # with the guarded backend.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=ssl_context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=GuardedBackend(policy),
+    )
+    return transport
+
+
+def _blocked_detail(url: str, hop: int, exc: BlockedAddress) -> str:
+    where = f"redirect hop {hop} to {url[:200]}" if hop else url[:200]
+    return f"refused {where}: {exc}"
+
+
 class Fetcher:
     """A thread-safe HTTP client with per-host concurrency limits.
 
@@ -174,7 +205,9 @@ class Fetcher:
             timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
             follow_redirects=False,
             headers={"User-Agent": p.user_agent, "Accept-Encoding": "gzip, deflate"},
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            # An explicit transport also keeps httpx from using the environment's
+            # proxies: a proxy would connect to addresses we never checked.
+            transport=_guarded_transport(p.address_policy),
         )
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
         self._lock = threading.Lock()
@@ -231,17 +264,50 @@ class Fetcher:
             time.sleep(backoff)
 
     def _attempt(self, url: str, headers: dict[str, str]) -> tuple[FetchResult, float | None]:
-        """One attempt: follow up to ``max_redirects`` redirects and read the body."""
-        deadline = time.monotonic() + self.policy.total_timeout
+        """One attempt: follow up to ``max_redirects`` redirects and read the body.
+
+        The total time limit covers every hop, connects and header reads included, from
+        the moment the first request may start (waiting for a host slot does not count)."""
+        try:
+            return self._hops(url, headers)
+        finally:
+            set_deadline(None)
+
+    def _precheck(self, url: str, hop: int) -> None:
+        """Scheme and what can be decided about the host before connecting (every hop)."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as exc:
+            raise _Failure("bad_url", f"unparsable URL {url[:200]!r}: {exc}") from None
+        if parts.scheme.lower() not in ("http", "https"):
+            what = "redirect to a" if hop else "a"
+            raise _Failure("bad_url", f"{what} non-http(s) URL: {url[:200]!r}")
+        if not parts.hostname:
+            raise _Failure("bad_url", f"URL without a host: {url[:200]!r}")
+        try:
+            self.policy.address_policy.precheck(parts.hostname, port or (443 if parts.scheme.lower() == "https" else 80))
+        except BlockedAddress as exc:
+            raise _Failure("blocked_address", _blocked_detail(url, hop, exc)) from None
+
+    def _hops(self, url: str, headers: dict[str, str]) -> tuple[FetchResult, float | None]:
         current = url
         visited = [url]
+        deadline = None
         try:
-            for _ in range(self.policy.max_redirects + 1):
+            for hop in range(self.policy.max_redirects + 1):
+                self._precheck(current, hop)
                 with self._slot(current):
                     if self._pacer is not None:
                         self._pacer(current)
+                    if deadline is None:
+                        deadline = time.monotonic() + self.policy.total_timeout
+                        set_deadline(deadline)
                     request = self._client.build_request("GET", current, headers=headers)
-                    response = self._client.send(request, stream=True)
+                    try:
+                        response = self._client.send(request, stream=True)
+                    except BlockedAddress as exc:
+                        raise _Failure("blocked_address", _blocked_detail(current, hop, exc)) from None
                     try:
                         if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
                             nxt = urljoin(current, response.headers["location"])
@@ -265,10 +331,13 @@ class Fetcher:
                 None,
             )
         except httpx.TimeoutException as exc:
-            return FetchResult(url, current, "timeout", detail=f"timed out: {type(exc).__name__}"), None
+            detail = f"timed out: {type(exc).__name__}"
+            if deadline is not None and time.monotonic() >= deadline - 0.05:
+                detail += f" (no complete answer within {self.policy.total_timeout:g} s in total)"
+            return FetchResult(url, current, "timeout", detail=detail), None
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             return FetchResult(url, current, "bad_url", detail=str(exc)), None
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.HTTPError) as exc:
             return (
                 FetchResult(url, current, "connection_error", detail=f"{type(exc).__name__}: {exc}"),
                 None,
@@ -312,6 +381,6 @@ class Fetcher:
                 raise _Failure("too_large", f"body larger than {self.policy.max_bytes} bytes")
             if time.monotonic() > deadline:
                 raise _Failure(
-                    "timeout", f"body not received within {self.policy.total_timeout:g} s"
+                    "timeout", f"body not received within {self.policy.total_timeout:g} s in total"
                 )
             yield chunk

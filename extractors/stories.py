@@ -137,6 +137,44 @@ def best_story(terms: dict[str, float], neighbours: list[StoryCandidate],
     return (story, round(score, 4)) if score >= min_similarity else None
 
 
+class StoryIndex:
+    """:func:`best_story` for a neighbour list that grows at its end from one call to the next.
+
+    Articles are placed in publication order, so each article's neighbours are the
+    previous article's plus the articles placed since, appended; recomputing the document
+    frequencies and the story centroids from every neighbour on every call makes a day
+    of N articles cost N². This keeps them and adds only the new neighbours, in the same
+    order, so every sum is made of the same terms in the same order and the answer is
+    exactly :func:`best_story`'s. When the list is not an extension of the previous one
+    (a neighbour left the window, changed story or was inserted earlier), it starts over.
+    """
+
+    def __init__(self) -> None:
+        self._seen: list[tuple[str, str]] = []
+        self._df: Counter[str] = Counter()
+        self._centroids: dict[str, Counter] = {}
+
+    def best(self, terms: dict[str, float], neighbours: list[StoryCandidate],
+             min_similarity: float = MIN_SIMILARITY) -> tuple[str, float] | None:
+        if not neighbours or not terms:
+            return None
+        keys = [(n.id, n.story) for n in neighbours]
+        if keys[: len(self._seen)] != self._seen:
+            self._seen, self._df, self._centroids = [], Counter(), {}
+        for n in neighbours[len(self._seen):]:
+            self._df.update(n.terms.keys())
+            norm = math.sqrt(sum(w * w for w in n.terms.values())) or 1.0
+            self._centroids.setdefault(n.story, Counter()).update({t: w / norm for t, w in n.terms.items()})
+        self._seen = keys
+        # idf_of([terms, *neighbours]): the same counts, whatever order they were added in.
+        df = self._df.copy()
+        df.update(terms.keys())
+        pool = len(neighbours) + 1
+        idf = {t: math.log((pool + 1) / (c + 0.5)) for t, c in df.items()}
+        score, story = max((cosine(terms, dict(c), idf), s) for s, c in self._centroids.items())
+        return (story, round(score, 4)) if score >= min_similarity else None
+
+
 class MemoryStories:
     """In-process story assignment (the CLI's ``dedupe``, tests, the quality benchmark)."""
 

@@ -1,6 +1,6 @@
 """``newsfacts``: the command line for humans, on the same functions the DAGs use.
 
-    newsfacts migrate                         apply sql/migrations to the warehouse
+    newsfacts migrate                         apply sql/migrations, build changed sql/marts
     newsfacts extract [--url URL] FILE        one saved HTML page -> one JSON object
     newsfacts extract --text FILE --published YYYY-MM-DD
     newsfacts extract --jsonl < docs.jsonl    many documents, one JSON line each
@@ -9,6 +9,7 @@
     newsfacts demo [--date YYYY-MM-DD]        run news_nightly on the offline corpus
     newsfacts backfill --from D --to D        the same for a range of days, one after another
     newsfacts reprocess --from D --to D       re-extract stored pages of a range (no network)
+    newsfacts dictionary [--output FILE]      the data dictionary (Markdown) from the warehouse's comments
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 
     dsn = resolve_dsn()
     applied = migrate(dsn)
-    print(f"warehouse {describe(dsn)}: {len(applied)} migration(s) applied", *applied, sep="\n  ")
+    marts = [name for name in applied if name.startswith("marts/")]
+    print(f"warehouse {describe(dsn)}: {len(applied) - len(marts)} migration(s) applied, {len(marts)} mart(s) built",
+          *applied, sep="\n  ")
     return 0
 
 
@@ -159,6 +162,19 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_dictionary(args: argparse.Namespace) -> int:
+    from newsfacts.dictionary import read_catalog, render
+    from newsfacts.warehouse import connect, resolve_dsn
+
+    with connect(resolve_dsn()) as conn:
+        markdown = render(read_catalog(conn))
+    if args.output:
+        Path(args.output).write_text(markdown, encoding="utf-8")
+    else:
+        sys.stdout.write(markdown)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsfacts", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -198,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     reprocess.add_argument("--from", dest="from_date", type=date.fromisoformat, required=True)
     reprocess.add_argument("--to", dest="to_date", type=date.fromisoformat, required=True)
     reprocess.set_defaults(func=_cmd_reprocess)
+
+    dictionary = commands.add_parser("dictionary", help="write the data dictionary from the warehouse's comments")
+    dictionary.add_argument("--output", help="Markdown file to write (default: standard output)")
+    dictionary.set_defaults(func=_cmd_dictionary)
     return parser
 
 

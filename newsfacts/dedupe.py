@@ -13,33 +13,74 @@ copies of the same story must see each other's groups (otherwise both would star
 An article whose text changed at the same URL keeps its group and story (it is a new
 version of the same article, see ``core.article_versions``); only its fingerprint is
 renewed. A re-run finds nothing pending and changes nothing.
+
+**Publication order, whatever the arrival order.** Grouping and clustering are greedy
+(an article joins the groups and stories of the articles before it), so the result
+depends on the order articles are processed in. That order is always publication order
+(``coalesce(published_at, first_window)``, then URL; never a surrogate id): when an
+article arrives that was published before articles already grouped — a backfill running
+days in parallel or backwards, a late article moved to an earlier day — those later
+articles are reopened (their group, story and fingerprint cleared, in the same
+transaction) and processed again after it. So a backfill gives the same groups and
+stories however many days ran at once and in whatever order they finished, and the same
+as one run after another. Reopened articles keep their group or story id when it
+comes out the same; groups and stories left without articles are deleted. In the
+nightly case nothing is reopened: new articles are the latest.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from datetime import datetime
 
 import psycopg
 
 from extractors.dedup import MAX_BUCKET, Document, Fingerprint, assign, fingerprint
-from extractors.stories import WINDOW, StoryCandidate, best_story, story_terms
+from extractors.stories import WINDOW, StoryCandidate, StoryIndex, story_terms
+from newsfacts.errors import plain_errors
+from newsfacts.parallel import cpu_pool
+from newsfacts.testhooks import pause_point
 from newsfacts.warehouse import connect
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
 _LOCK = (0x6E66, 0x6464)  # "nf", "dd": one dedup writer at a time
+#: The order articles are grouped and clustered in (see the module docstring).
+_ORDER = "coalesce(a.published_at, a.first_window), a.url"
 
-_PENDING = """
+_PENDING = f"""
 SELECT a.article_id, a.title, a.body_text, a.published_at, a.first_window, a.source_id,
        f.article_id IS NOT NULL AS fingerprinted
 FROM core.articles a LEFT JOIN core.article_fingerprints f USING (article_id)
 WHERE a.dedupe_pending
-ORDER BY a.published_at NULLS LAST, a.article_id
+ORDER BY {_ORDER}
 LIMIT %s
 """
+
+#: The first pending article that is not yet grouped (not a new version of a grouped one).
+_EARLIEST_NEW = f"""
+SELECT coalesce(a.published_at, a.first_window), a.url FROM core.articles a
+WHERE a.dedupe_pending
+  AND NOT EXISTS (SELECT 1 FROM core.article_fingerprints f WHERE f.article_id = a.article_id)
+ORDER BY {_ORDER} LIMIT 1
+"""
+
+#: Grouped articles published after it: processed out of order, to be done again.
+_LATER = """
+SELECT a.article_id, a.duplicate_group_id, a.story_id FROM core.articles a
+WHERE a.story_id IS NOT NULL AND NOT a.dedupe_pending
+  AND coalesce(a.published_at, a.first_window) >= %(at)s
+  AND (coalesce(a.published_at, a.first_window), a.url) > (%(at)s, %(url)s)
+ORDER BY a.article_id
+"""
+
+
+def lock_dedupe(cur: psycopg.Cursor) -> None:
+    """Take the dedupe stage's lock for the current transaction (before any row lock)."""
+    cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", _LOCK)
 
 _CANDIDATES = """
 SELECT DISTINCT c.article_id
@@ -55,7 +96,7 @@ _REFRESH_GROUPS = """
 UPDATE core.duplicate_groups g
 SET canonical_article_id = x.first, article_count = x.n, outlet_count = x.outlets, first_published_at = x.published
 FROM (
-    SELECT duplicate_group_id, (array_agg(article_id ORDER BY published_at NULLS LAST, article_id))[1] AS first,
+    SELECT duplicate_group_id, (array_agg(article_id ORDER BY published_at NULLS LAST, url))[1] AS first,
            count(*) AS n, count(DISTINCT source_id) AS outlets, min(published_at) AS published
     FROM core.articles WHERE duplicate_group_id = ANY(%(ids)s) GROUP BY duplicate_group_id
 ) x
@@ -69,8 +110,8 @@ UPDATE core.stories s
 SET first_article_id = x.first, headline = x.headline, first_published_at = x.first_at,
     last_published_at = x.last_at, article_count = x.n, outlet_count = x.outlets
 FROM (
-    SELECT story_id, (array_agg(article_id ORDER BY published_at NULLS LAST, article_id))[1] AS first,
-           (array_agg(title ORDER BY published_at NULLS LAST, article_id))[1] AS headline,
+    SELECT story_id, (array_agg(article_id ORDER BY published_at NULLS LAST, url))[1] AS first,
+           (array_agg(title ORDER BY published_at NULLS LAST, url))[1] AS headline,
            min(published_at) AS first_at, max(published_at) AS last_at, count(*) AS n,
            count(DISTINCT source_id) AS outlets
     FROM core.articles WHERE story_id = ANY(%(ids)s) GROUP BY story_id
@@ -82,38 +123,82 @@ WHERE s.story_id = x.story_id
 
 
 def refresh(cur: psycopg.Cursor, groups, stories) -> None:
-    """Recompute the canonical article, first report and counts of these groups and stories."""
+    """Recompute the canonical article, first report and counts of these groups and stories;
+    delete those left without articles."""
     groups, stories = sorted(g for g in groups if g is not None), sorted(s for s in stories if s is not None)
     if groups:
         cur.execute(_REFRESH_GROUPS, {"ids": groups})
         cur.execute(
-            "UPDATE core.duplicate_groups g SET canonical_article_id = NULL, article_count = 0, outlet_count = 0, "
-            "first_published_at = NULL WHERE duplicate_group_id = ANY(%s) AND article_count > 0 "
+            "DELETE FROM core.duplicate_groups g WHERE duplicate_group_id = ANY(%s) "
             "AND NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.duplicate_group_id = g.duplicate_group_id)",
             (groups,),
         )
     if stories:
         cur.execute(_REFRESH_STORIES, {"ids": stories})
         cur.execute(
-            "UPDATE core.stories s SET first_article_id = NULL, article_count = 0, outlet_count = 0 "
-            "WHERE story_id = ANY(%s) AND article_count > 0 "
+            "DELETE FROM core.stories s WHERE story_id = ANY(%s) "
             "AND NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.story_id = s.story_id)",
             (stories,),
         )
 
 
+class FingerprintCache:
+    """Fingerprints of texts seen by this stage, across its batches: a candidate is
+    fingerprinted from its text again in every batch that finds it otherwise. Keyed by
+    article and exact text, so a changed text is never matched with an old fingerprint;
+    the least recently used are dropped beyond ``size``."""
+
+    def __init__(self, size: int = 2000) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[int, str], Fingerprint] = OrderedDict()
+
+    def get(self, article_id: int, text: str) -> Fingerprint:
+        key = (article_id, text)
+        fp = self._entries.get(key)
+        if fp is None:
+            fp = self._entries[key] = fingerprint(text)
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        else:
+            self._entries.move_to_end(key)
+        return fp
+
+    def put(self, article_id: int, text: str, fp: Fingerprint) -> None:
+        self._entries[(article_id, text)] = fp
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+
 class WarehouseIndex:
     """:class:`extractors.dedup.Index` over the warehouse tables, inside one transaction."""
 
-    def __init__(self, cur: psycopg.Cursor):
+    def __init__(self, cur: psycopg.Cursor, reopened: _Reopened | None = None,
+                 fingerprints: FingerprintCache | None = None):
         self._cur = cur
         self._fingerprints: dict[str, Fingerprint] = {}
+        self._known = fingerprints or FingerprintCache(0)
+        self._reopened = reopened or _Reopened()
+        #: Story terms of the neighbours read in this transaction (see :func:`_neighbours`),
+        #: and the story centroids built from them so far (see :class:`StoryIndex`).
+        self.story_terms: dict[int, dict] = {}
+        self.stories = StoryIndex()
+        #: Fingerprints and story terms of the batch's articles being computed by worker
+        #: processes (futures of :func:`prepare`), if any.
+        self.prepared: dict[int, object] = {}
+
+    def remember(self, article_id: int, text: str, fp: Fingerprint) -> None:
+        """Keep an article's fingerprint for the candidates of later batches."""
+        self._known.put(article_id, text, fp)
+
+    def prepared_for(self, article_id: int) -> tuple[Fingerprint | None, dict | None]:
+        future = self.prepared.pop(article_id, None)
+        return (None, None) if future is None else future.result()
 
     def exact(self, text_hash: bytes) -> tuple[str, str] | None:
         row = self._cur.execute(
             "SELECT f.article_id, a.duplicate_group_id FROM core.article_fingerprints f "
             "JOIN core.articles a USING (article_id) "
-            "WHERE f.normalized_sha256 = %s AND a.duplicate_group_id IS NOT NULL ORDER BY f.article_id LIMIT 1",
+            f"WHERE f.normalized_sha256 = %s AND a.duplicate_group_id IS NOT NULL ORDER BY {_ORDER} LIMIT 1",
             (text_hash,),
         ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]))
@@ -135,11 +220,13 @@ class WarehouseIndex:
         for article_id, group, title, body in rows:
             key = str(article_id)
             if key not in self._fingerprints:
-                self._fingerprints[key] = fingerprint(f"{title}\n{body}")
+                self._fingerprints[key] = self._known.get(article_id, f"{title}\n{body}")
             found.append((key, str(group), self._fingerprints[key]))
         return found
 
     def add(self, doc: Document, fp: Fingerprint, group: str | None) -> str:
+        if group is None and (previous := self._reopened.vacant(self._cur, "duplicate_group_id", doc.id)):
+            group = str(previous)
         if group is None:
             group = str(self._cur.execute(
                 "INSERT INTO core.duplicate_groups DEFAULT VALUES RETURNING duplicate_group_id").fetchone()[0])
@@ -171,28 +258,40 @@ def store_fingerprint(cur: psycopg.Cursor, article_id: int, fp: Fingerprint) -> 
             copy.write_row((band, bucket, article_id))
 
 
-def _neighbours(cur: psycopg.Cursor, article_id: int, when: datetime) -> list[StoryCandidate]:
+def _neighbours(cur: psycopg.Cursor, article_id: int, when: datetime, known: dict[int, dict]) -> list[StoryCandidate]:
+    """The articles in a story within the story window of ``when``, in processing order.
+
+    Each article of a batch has mostly the same neighbours as the one before: their story
+    terms are read once per transaction and kept in ``known`` (an article whose terms are
+    rewritten is dropped from it)."""
     rows = cur.execute(
         """
-        SELECT a.article_id, a.story_id, a.published_at, f.story_terms
+        SELECT a.article_id, a.story_id, a.published_at
         FROM core.articles a JOIN core.article_fingerprints f USING (article_id)
         WHERE a.story_id IS NOT NULL AND a.article_id <> %(id)s
           AND coalesce(a.published_at, a.first_window) BETWEEN %(from)s AND %(to)s
-        ORDER BY a.article_id
+        ORDER BY coalesce(a.published_at, a.first_window), a.url
         """,
         {"id": article_id, "from": when - WINDOW, "to": when + WINDOW},
     ).fetchall()
-    return [StoryCandidate(str(aid), str(story), published, terms) for aid, story, published, terms in rows]
+    missing = [aid for aid, _, _ in rows if aid not in known]
+    if missing:
+        known.update(cur.execute("SELECT article_id, story_terms FROM core.article_fingerprints "
+                                 "WHERE article_id = ANY(%s)", (missing,)).fetchall())
+    return [StoryCandidate(str(aid), str(story), published, known[aid]) for aid, story, published in rows]
 
 
 def _place_in_story(cur: psycopg.Cursor, article_id: int, group: int, title: str, body: str,
-                    when: datetime, counts: dict) -> int:
-    terms = story_terms(title, body)
+                    when: datetime, counts: dict, reopened: _Reopened, index: WarehouseIndex,
+                    terms: dict | None = None) -> int:
+    if terms is None:
+        terms = story_terms(title, body)
+    index.story_terms.pop(article_id, None)
     cur.execute("UPDATE core.article_fingerprints SET story_terms = %s WHERE article_id = %s",
                 (json.dumps(terms, sort_keys=True), article_id))
     row = cur.execute(
-        "SELECT story_id FROM core.articles WHERE duplicate_group_id = %s AND story_id IS NOT NULL "
-        "ORDER BY article_id LIMIT 1",
+        "SELECT story_id FROM core.articles a WHERE duplicate_group_id = %s AND story_id IS NOT NULL "
+        f"ORDER BY {_ORDER} LIMIT 1",
         (group,),
     ).fetchone()
     similarity = None
@@ -200,9 +299,10 @@ def _place_in_story(cur: psycopg.Cursor, article_id: int, group: int, title: str
         story = row[0]
         counts["stories_joined"] += 1
     else:
-        found = best_story(terms, _neighbours(cur, article_id, when))
+        found = index.stories.best(terms, _neighbours(cur, article_id, when, index.story_terms))
         if found is None:
-            story = cur.execute("INSERT INTO core.stories DEFAULT VALUES RETURNING story_id").fetchone()[0]
+            story = reopened.vacant(cur, "story_id", str(article_id)) or \
+                cur.execute("INSERT INTO core.stories DEFAULT VALUES RETURNING story_id").fetchone()[0]
             counts["stories_new"] += 1
         else:
             story, similarity = int(found[0]), found[1]
@@ -212,16 +312,24 @@ def _place_in_story(cur: psycopg.Cursor, article_id: int, group: int, title: str
     return story
 
 
+def prepare(title: str, body: str) -> tuple[Fingerprint, dict]:
+    """An article's fingerprint and story terms (pure, for a worker process)."""
+    return fingerprint(f"{title}\n{body}"), story_terms(title, body)
+
+
 def _process(cur: psycopg.Cursor, index: WarehouseIndex, row: tuple, counts: dict,
-             groups: set[int], stories: set[int]) -> None:
+             groups: set[int], stories: set[int], reopened: _Reopened) -> None:
     article_id, title, body, published, first_window, _source, fingerprinted = row
+    fp, terms = index.prepared_for(article_id)
     cur.execute("UPDATE core.articles SET dedupe_pending = false WHERE article_id = %s", (article_id,))
     if fingerprinted:
         # The same URL with a changed text: a new version of the same article.
-        store_fingerprint(cur, article_id, fingerprint(f"{title}\n{body}"))
+        store_fingerprint(cur, article_id, fp or fingerprint(f"{title}\n{body}"))
+        index.story_terms.pop(article_id, None)
+        index.stories = StoryIndex()  # a neighbour's terms change: rebuild the centroids
         cur.execute(
             "UPDATE core.article_fingerprints SET story_terms = %s WHERE article_id = %s",
-            (json.dumps(story_terms(title, body), sort_keys=True), article_id),
+            (json.dumps(story_terms(title, body) if terms is None else terms, sort_keys=True), article_id),
         )
         counts["version"] += 1
         ids = cur.execute("SELECT duplicate_group_id, story_id FROM core.articles WHERE article_id = %s",
@@ -230,29 +338,82 @@ def _process(cur: psycopg.Cursor, index: WarehouseIndex, row: tuple, counts: dic
         stories.update(i for i in ids[1:] if i is not None)
         return
     doc = Document(str(article_id), "", title, body, published)
-    assignment = assign(index, doc)
+    fp = fp or fingerprint(f"{title}\n{body}")
+    index.remember(article_id, f"{title}\n{body}", fp)
+    assignment = assign(index, doc, fp)
     group = int(assignment.duplicate_group)
     similarity = None if assignment.kind == "new" else assignment.similarity
     cur.execute("UPDATE core.articles SET duplicate_group_id = %s, duplicate_of_similarity = %s WHERE article_id = %s",
                 (group, similarity, article_id))
     counts[assignment.kind] += 1
     groups.add(group)
-    stories.add(_place_in_story(cur, article_id, group, title, body, published or first_window, counts))
+    stories.add(_place_in_story(cur, article_id, group, title, body, published or first_window, counts, reopened,
+                                index, terms))
 
 
+class _Reopened:
+    """The groups and stories of the articles reopened in this batch, for reuse."""
+
+    def __init__(self) -> None:
+        self.previous: dict[str, dict[str, int]] = {"duplicate_group_id": {}, "story_id": {}}
+
+    def vacant(self, cur: psycopg.Cursor, column: str, article_id: str) -> int | None:
+        """The article's previous group or story, if it has no member now (to reuse its id)."""
+        previous = self.previous[column].pop(article_id, None)
+        if previous is None or cur.execute(
+                f"SELECT 1 FROM core.articles WHERE {column} = %s LIMIT 1", (previous,)).fetchone():
+            return None
+        return previous
+
+
+def _reopen_later(cur: psycopg.Cursor, reopened: _Reopened, groups: set[int], stories: set[int]) -> int:
+    """Reopen the grouped articles published after the earliest new pending article."""
+    earliest = cur.execute(_EARLIEST_NEW).fetchone()
+    if earliest is None:
+        return 0
+    rows = cur.execute(_LATER, {"at": earliest[0], "url": earliest[1]}).fetchall()
+    if not rows:
+        return 0
+    ids = [article_id for article_id, _, _ in rows]
+    cur.execute("UPDATE core.articles SET duplicate_group_id = NULL, duplicate_of_similarity = NULL, "
+                "story_id = NULL, story_similarity = NULL, dedupe_pending = true WHERE article_id = ANY(%s)", (ids,))
+    cur.execute("DELETE FROM core.article_lsh_bands WHERE article_id = ANY(%s)", (ids,))
+    cur.execute("DELETE FROM core.article_fingerprints WHERE article_id = ANY(%s)", (ids,))
+    for article_id, group, story in rows:
+        reopened.previous["duplicate_group_id"][str(article_id)] = group
+        reopened.previous["story_id"][str(article_id)] = story
+        groups.add(group)
+        stories.add(story)
+    log.info("%d articles published after %s (%s) were grouped before it: grouping them again after it",
+             len(ids), earliest[1], earliest[0])
+    return len(ids)
+
+
+@plain_errors
 def dedupe(dsn: str, run_id: str | None = None) -> dict:
-    """Group and cluster every pending article; counts for XCom."""
-    counts = {"new": 0, "exact": 0, "near": 0, "version": 0, "stories_new": 0, "stories_joined": 0}
+    """Group and cluster every pending article, in publication order; counts for XCom."""
+    counts = {"new": 0, "exact": 0, "near": 0, "version": 0, "stories_new": 0, "stories_joined": 0,
+              "reopened": 0}
     with connect(dsn) as conn:
-        while True:
-            with conn.transaction(), conn.cursor() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", _LOCK)
-                batch = cur.execute(_PENDING, (BATCH,)).fetchall()
-                if not batch:
-                    break
-                index, groups, stories = WarehouseIndex(cur), set(), set()
-                for row in batch:
-                    _process(cur, index, row, counts, groups, stories)
-                refresh(cur, groups, stories)
+        pending = conn.execute("SELECT count(*) FROM core.articles WHERE dedupe_pending").fetchone()[0]
+        # Fingerprints and story terms (pure CPU) are computed by worker processes, ahead of
+        # the articles' turn, when there are enough articles; the rest stays in order here.
+        known = FingerprintCache()
+        with cpu_pool(pending, preload=("newsfacts.dedupe",)) as pool:
+            while True:
+                with conn.transaction(), conn.cursor() as cur:
+                    lock_dedupe(cur)
+                    reopened, groups, stories = _Reopened(), set(), set()
+                    counts["reopened"] += _reopen_later(cur, reopened, groups, stories)
+                    batch = cur.execute(_PENDING, (BATCH,)).fetchall()
+                    if not batch:
+                        break
+                    index = WarehouseIndex(cur, reopened, known)
+                    if pool is not None:
+                        index.prepared = {row[0]: pool.submit(prepare, row[1], row[2]) for row in batch}
+                    for row in batch:
+                        _process(cur, index, row, counts, groups, stories, reopened)
+                    refresh(cur, groups, stories)
+                    pause_point("dedupe.batch")
     log.info("dedupe %s: %s", run_id or "", counts)
     return counts

@@ -35,6 +35,8 @@ from extractors.sitemaps import (
 from extractors.sources import Discovery
 from extractors.urls import BadUrl, normalize_url
 from newsfacts import settings
+from newsfacts.errors import plain_errors
+from newsfacts.locks import stage_lock
 from newsfacts.pacing import pacer_for
 from newsfacts.relevance import prefetch_verdict
 from newsfacts.warehouse import connect
@@ -265,10 +267,11 @@ def _store(conn: psycopg.Connection, target: _Target, attempts: list[Attempt], w
     return len(links)
 
 
+@plain_errors
 def discover_archives(dsn: str, window: Window, run_id: str) -> dict:
     """Archive discovery for every source the feeds leave uncovered; counts for XCom."""
     counts = {"sources": 0, "attempts_failed": 0, "urls_found": 0}
-    with connect(dsn) as conn:
+    with connect(dsn) as conn, stage_lock(conn, "discover_archives", window):
         targets = _targets(conn, window)
         with pacer_for(dsn) as pacer, Fetcher(settings.sitemap_policy(), pacer=pacer) as fetcher, \
                 ThreadPoolExecutor(max_workers=min(8, settings.fetch_workers())) as pool:

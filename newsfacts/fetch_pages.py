@@ -9,6 +9,12 @@ Which links are fetched:
   ETag). The run of the day an update is claimed on picks it up.
 Anything else is left alone, so a re-run of a finished window makes no request.
 
+robots.txt is honoured: before the first page of a site, its robots.txt is read (once per
+site and run); a page it disallows for our User-Agent is not requested and its link is
+recorded as ``robots_disallowed`` with the rule. A robots.txt that cannot be read (5xx,
+timeout) means "not now" (RFC 9309): the link is recorded as ``robots_unavailable`` and
+retried by the next run, like any transient failure.
+
 A new body is stored as a new page version (same body twice is stored once) and resets
 the link's extraction status so stage 3 extracts it.
 """
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -25,9 +32,15 @@ from dataclasses import dataclass
 import psycopg
 
 from extractors.fetch import RETRYABLE_OUTCOMES, RETRYABLE_STATUSES, FetchResult, Fetcher
+from extractors.robots import RobotsRules, parse_robots, robots_url
+from extractors.urls import host_of
 from newsfacts import settings
+from newsfacts.errors import plain_errors
+from newsfacts.locks import stage_lock
 from newsfacts.pacing import pacer_for
+from newsfacts.parallel import interleave, ordered_batches
 from newsfacts.poll import deterministic_gzip
+from newsfacts.testhooks import pause_point
 from newsfacts.warehouse import connect
 from newsfacts.window import Window
 
@@ -36,6 +49,62 @@ log = logging.getLogger(__name__)
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 #: Pages written per transaction: bounds memory (bodies are held until written).
 BATCH = 50
+#: Link outcomes the next run retries by itself (besides HTTP 429/5xx).
+TRANSIENT_OUTCOMES = RETRYABLE_OUTCOMES | {"robots_unavailable"}
+
+
+class RobotsCache:
+    """Each site's robots.txt, read once per run of the stage (thread-safe).
+
+    ``check(url)`` returns None when the page may be fetched, else the FetchResult to
+    record instead of fetching it (``robots_disallowed`` or ``robots_unavailable``).
+    """
+
+    def __init__(self, fetcher: Fetcher):
+        self._fetcher = fetcher
+        self.token = fetcher.policy.user_agent.split("/", 1)[0].strip().lower()
+        self._lock = threading.Lock()
+        self._sites: dict[str, tuple[threading.Lock, list]] = {}
+
+    def _rules(self, site: str) -> tuple[RobotsRules | None, str | None]:
+        """(rules, None) to obey, (None, None) when anything goes, (None, reason) when
+        the file could not be read."""
+        with self._lock:
+            lock, slot = self._sites.setdefault(site, (threading.Lock(), []))
+        with lock:
+            if not slot:
+                slot.append(self._read(site))
+            return slot[0]
+
+    def _read(self, site: str) -> tuple[RobotsRules | None, str | None]:
+        result = self._fetcher.get(site, accept="text/plain")
+        if result.ok:
+            return parse_robots(result.body.decode("utf-8", "replace")), None
+        if result.outcome == "http_error" and result.status is not None and 400 <= result.status < 500 \
+                and result.status != 429:
+            return None, None  # no robots.txt: everything is allowed
+        if result.outcome in ("too_many_redirects", "blocked_address", "bad_url"):
+            # RFC 9309 lets a crawler treat a redirect maze as "no robots.txt"; a refused
+            # address is refused again, with its reason, when the page itself is asked for.
+            return None, None
+        return None, f"{site}: {result.outcome} ({result.detail})"
+
+    def check(self, url: str) -> FetchResult | None:
+        try:
+            site = robots_url(url)
+        except ValueError:
+            return None  # the fetch records why the URL is unusable
+        rules, unavailable = self._rules(site)
+        if unavailable:
+            return FetchResult(url, url, "robots_unavailable",
+                               detail=f"robots.txt could not be read, so nothing is fetched from the site for now: {unavailable}")
+        if rules is None:
+            return None
+        allowed, rule = rules.verdict(url, self.token)
+        if allowed:
+            return None
+        return FetchResult(url, url, "robots_disallowed",
+                           detail=f"{site} disallows this page for {self.token} ({rule.line})")
 
 
 @dataclass
@@ -72,7 +141,7 @@ def _links_to_fetch(conn: psycopg.Connection, window: Window, retry_failed: bool
             "start": window.start,
             "end": window.end,
             "retry_all": retry_failed,
-            "transient": list(RETRYABLE_OUTCOMES),
+            "transient": sorted(TRANSIENT_OUTCOMES),
             "statuses": list(RETRYABLE_STATUSES),
         },
     ).fetchall()
@@ -139,24 +208,38 @@ def _store_batch(
         )
 
 
+def _host(url: str) -> str:
+    try:
+        return host_of(url)
+    except ValueError:
+        return ""  # the fetch records why the URL is unusable
+
+
+@plain_errors
 def fetch_pages(dsn: str, window: Window, run_id: str, *, retry_failed: bool = False) -> dict:
     """Fetch what the window needs; return counts for XCom."""
     counts = {"requested": 0, "stored": 0, "failed": 0}
     seconds: dict[int, float] = defaultdict(float)
-    with connect(dsn) as conn:
+    with connect(dsn) as conn, stage_lock(conn, "fetch_pages", window):
         links = _links_to_fetch(conn, window, retry_failed)
-        with pacer_for(dsn) as pacer, Fetcher(settings.page_policy(), pacer=pacer) as fetcher, ThreadPoolExecutor(
-            max_workers=settings.fetch_workers()
-        ) as pool:
+        with pacer_for(dsn) as pacer, Fetcher(settings.page_policy(), pacer=pacer) as fetcher, \
+                Fetcher(settings.robots_policy(), pacer=pacer) as robots_fetcher, \
+                ThreadPoolExecutor(max_workers=settings.fetch_workers()) as pool:
+            robots = RobotsCache(robots_fetcher) if settings.obey_robots() else None
 
             def fetch(link: _Link) -> tuple[_Link, FetchResult]:
+                if robots is not None and (refused := robots.check(link.fetch_url)) is not None:
+                    return link, refused
                 return link, fetcher.get(
                     link.fetch_url, accept=PAGE_ACCEPT, etag=link.etag, last_modified=link.last_modified
                 )
 
-            # Chunks keep at most BATCH bodies in memory while they wait to be written.
-            for offset in range(0, len(links), BATCH):
-                batch = list(pool.map(fetch, links[offset : offset + BATCH]))
+            # Round-robin over hosts, so that one outlet's politeness limits (two requests at
+            # a time, paced) do not hold up a whole batch while other hosts sit idle. A batch
+            # is written while nothing is in flight: fetching meanwhile would delay requests
+            # past their pacing slots (the GIL), bunching them up at the server.
+            ordered = interleave(links, lambda link: _host(link.fetch_url))
+            for batch in ordered_batches(pool, fetch, ordered, BATCH, ahead=0):
                 for link, result in batch:
                     counts["requested"] += 1
                     seconds[link.source_id] += result.elapsed
@@ -166,6 +249,7 @@ def fetch_pages(dsn: str, window: Window, run_id: str, *, retry_failed: bool = F
                         counts["failed"] += 1
                         log.warning("page %s failed: %s (%s)", link.fetch_url, result.outcome, result.detail)
                 _store_batch(conn, batch, window)
+                pause_point("fetch_pages.batch")
         _record_seconds(conn, window, run_id, seconds)
     return counts
 

@@ -54,6 +54,12 @@ class FixtureServer:
         self._scripts: dict[str, list[str]] = {}
         self._in_flight: Counter[str] = Counter()
         self.max_in_flight: Counter[str] = Counter()
+        self._in_flight_total = 0
+        #: The most requests being worked on at once, all paths together.
+        self.max_in_flight_total = 0
+        #: Bumped by reset_counts: a slow answer still running from before the reset (a
+        #: timeout provoked by an earlier test) does not count as in flight after it.
+        self._generation = 0
         self._thread: threading.Thread | None = None
 
     # -- lifecycle --------------------------------------------------------------------
@@ -110,6 +116,10 @@ class FixtureServer:
             self.request_log.clear()
             self.last_headers.clear()
             self.max_in_flight.clear()
+            self.max_in_flight_total = 0
+            self._in_flight.clear()
+            self._in_flight_total = 0
+            self._generation += 1
 
     def total_requests(self) -> int:
         with self._lock:
@@ -126,18 +136,22 @@ class FixtureServer:
             best = max(best, last - first + 1)
         return best
 
-    def _record(self, path: str, headers) -> Route | None:
+    def _record(self, path: str, headers) -> tuple[Route | None, int]:
         with self._lock:
             self.requests[path] += 1
             self.request_log.append((time.monotonic(), path))
             self.last_headers[path] = dict(headers.items())
             self._in_flight[path] += 1
             self.max_in_flight[path] = max(self.max_in_flight[path], self._in_flight[path])
-            return self.site.routes.get(path)
+            self._in_flight_total += 1
+            self.max_in_flight_total = max(self.max_in_flight_total, self._in_flight_total)
+            return self.site.routes.get(path), self._generation
 
-    def _done(self, path: str) -> None:
+    def _done(self, path: str, generation: int) -> None:
         with self._lock:
-            self._in_flight[path] -= 1
+            if generation == self._generation:
+                self._in_flight[path] -= 1
+                self._in_flight_total -= 1
 
     # -- the handler ---------------------------------------------------------------------
 
@@ -152,10 +166,13 @@ class FixtureServer:
 
             _busy: str | None = None
 
+            _generation = 0
+
             def do_GET(self):
                 self._busy = urlsplit(self.path).path
                 try:
-                    self._respond(server._record(self._busy, self.headers))
+                    route, self._generation = server._record(self._busy, self.headers)
+                    self._respond(route)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout we provoked on purpose)
                 finally:
@@ -163,7 +180,7 @@ class FixtureServer:
 
             def _release(self):
                 if self._busy is not None:
-                    server._done(self._busy)
+                    server._done(self._busy, self._generation)
                     self._busy = None
 
             def send_response(self, code, message=None):
@@ -190,6 +207,8 @@ class FixtureServer:
                     return
                 if route.status != 200:
                     return self._plain(route.status, f"error {route.status}".encode())
+                if route.generate in ("drip_headers", "drip_body"):
+                    return self._drip(route)
                 if route.generate:
                     return self._stream(route)
                 etag = '"' + hashlib.sha1(route.body).hexdigest()[:16] + '"'
@@ -233,6 +252,25 @@ class FixtureServer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def _drip(self, route: Route):
+                """A slow-loris answer: one byte every ``drip_interval`` seconds, within the
+                status line's headers (drip_headers) or the body (drip_body), for at most a
+                minute or until the client hangs up."""
+                interval = route.drip_interval or 0.2
+                if route.generate == "drip_headers":
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                else:
+                    self.send_response(200)
+                    self.send_header("Content-Type", route.content_type)
+                    self.send_header("Content-Length", "1000000")
+                    self.end_headers()
+                self.wfile.flush()
+                stop = time.monotonic() + 60
+                while time.monotonic() < stop:
+                    time.sleep(interval)
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
 
             def _stream(self, route: Route):
                 """A body with no Content-Length that is bigger than any limit."""

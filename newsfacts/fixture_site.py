@@ -42,6 +42,8 @@ class Route:
     megabytes: float = 0.0
     last_modified: datetime | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    #: For generate = drip_headers | drip_body: seconds between two bytes sent.
+    drip_interval: float = 0.0
 
 
 @dataclass

@@ -23,18 +23,23 @@ import gzip
 import hashlib
 import logging
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
 
 from extractors.article import EXTRACTOR_VERSION, Article, ExtractionError, extract_article
+from extractors.hygiene import clean_article
 from extractors.relevance import SCORER_VERSION
 from extractors.timeutil import day_window
 from newsfacts import settings
-from newsfacts.dedupe import refresh
+from newsfacts.dedupe import lock_dedupe, refresh
+from newsfacts.errors import plain_errors
+from newsfacts.locks import stage_lock
+from newsfacts.parallel import cpu_pool
 from newsfacts.relevance import assess
+from newsfacts.testhooks import pause_point
 from newsfacts.warehouse import connect
 from newsfacts.window import Window
 
@@ -112,6 +117,7 @@ class _Extracted:
     home_window: datetime  # the day the article belongs to
     link_window: datetime
     assessment: tuple | None = None  # raw.relevance_assessments row
+    cleaned: str | None = None  # what extractors.hygiene changed to make the article storable
 
 
 def text_digest(article: Article) -> bytes:
@@ -135,8 +141,26 @@ def _pending(conn: psycopg.Connection, window: Window, reextract: bool) -> list[
     return [row[0] for row in rows]
 
 
-def _extract(conn: psycopg.Connection, link_ids: list[int], window: Window, seconds: dict) -> list[_Extracted]:
-    pages = conn.execute(
+def _extract_page(page: tuple) -> tuple:
+    """Extraction and relevance of one stored ``(body_gzip, final_url, content_type,
+    served_at)`` page: ``(article, failure, verdict, seconds, cleaned)``. Pure, so a worker
+    process can run it."""
+    body_gzip, final_url, content_type, served_at = page
+    started = time.monotonic()
+    body = gzip.decompress(body_gzip)
+    try:
+        article = extract_article(body, final_url, content_type=content_type, not_after=served_at)
+    except ExtractionError as exc:
+        return None, (exc.reason, str(exc)), None, time.monotonic() - started, None
+    # Text PostgreSQL can store (no NUL, no lone surrogate) and of sane size; what was
+    # cleaned is recorded with the link (see extractors.hygiene).
+    article, cleaned = clean_article(article, body, content_type)
+    verdict = assess(article.title, article.text, article.language)
+    return article, None, verdict, time.monotonic() - started, cleaned
+
+
+def _read_pages(conn: psycopg.Connection, link_ids: list[int]) -> list[tuple]:
+    return conn.execute(
         """
         SELECT DISTINCT ON (l.link_id) l.link_id, p.page_id, l.source_id, l.url, l.window_start,
                l.claimed_published_at, l.discovered_via, p.body_gzip, p.content_type, p.final_url, p.served_at
@@ -146,16 +170,26 @@ def _extract(conn: psycopg.Connection, link_ids: list[int], window: Window, seco
         """,
         (link_ids,),
     ).fetchall()
+
+
+def _extract(conn: psycopg.Connection, link_ids: list[int], window: Window, seconds: dict) -> list[_Extracted]:
+    pages = _read_pages(conn, link_ids)
+    return _items(pages, map(_extract_page, _page_inputs(pages)), window, seconds)
+
+
+def _page_inputs(pages: list[tuple]) -> list[tuple]:
+    return [(body_gzip, final_url, content_type, served_at)
+            for *_, body_gzip, content_type, final_url, served_at in pages]
+
+
+def _items(pages: list[tuple], outcomes, window: Window, seconds: dict) -> list[_Extracted]:
+    """The staging rows (or failures) of ``pages`` from their extraction ``outcomes``."""
     results = []
-    for (link_id, page_id, source_id, url, link_window, claimed, via, body_gzip, content_type, final_url,
-         served_at) in pages:
-        started = time.monotonic()
-        try:
-            article = extract_article(gzip.decompress(body_gzip), final_url, content_type=content_type,
-                                      not_after=served_at)
-        except ExtractionError as exc:
-            log.warning("no article in %s: %s", url, exc)
-            results.append(_Extracted(link_id, None, (exc.reason, str(exc)), link_window, link_window))
+    for (link_id, page_id, source_id, url, link_window, claimed, via, *_), (article, failure, verdict, elapsed,
+                                                                         cleaned) in zip(pages, outcomes):
+        if failure is not None:
+            log.warning("no article in %s: %s", url, failure[1])
+            results.append(_Extracted(link_id, None, failure, link_window, link_window))
         else:
             if article.published_at is not None:
                 published, origin = article.published_at, "page"
@@ -164,11 +198,11 @@ def _extract(conn: psycopg.Connection, link_ids: list[int], window: Window, seco
             else:
                 published, origin = None, "none"
             home = day_window(published.date())[0] if published else link_window
-            verdict = assess(article.title, article.text, article.language)
             assessment = (link_id, page_id, verdict.score, verdict.relevant, list(verdict.reasons),
                           settings.relevance_threshold(), SCORER_VERSION, article.title, window.start)
             if not verdict.relevant:
                 detail = f"relevance {verdict.score:.2f} below {settings.relevance_threshold()}: " + "; ".join(verdict.reasons)
+                detail += f"; {cleaned}" if cleaned else ""
                 results.append(_Extracted(link_id, None, ("irrelevant", detail), home, link_window, assessment))
             else:
                 row = (
@@ -177,9 +211,30 @@ def _extract(conn: psycopg.Connection, link_ids: list[int], window: Window, seco
                     article.text, article.word_count, text_digest(article), EXTRACTOR_VERSION, window.start,
                     verdict.score, list(verdict.reasons),
                 )
-                results.append(_Extracted(link_id, row, None, home, link_window, assessment))
-        seconds[source_id] += time.monotonic() - started
+                results.append(_Extracted(link_id, row, None, home, link_window, assessment, cleaned))
+        seconds[source_id] += elapsed
     return results
+
+
+def _extracted_batches(conn: psycopg.Connection, pending: list[int], window: Window, seconds: dict, pool):
+    """Batches of extracted pages, in order. With a process pool, the next batch is read
+    and handed to the workers before this one is returned, so its extraction runs while
+    the caller loads this one."""
+    batches = [pending[offset: offset + BATCH] for offset in range(0, len(pending), BATCH)]
+    if pool is None:
+        for link_ids in batches:
+            yield _extract(conn, link_ids, window, seconds)
+        return
+    started: deque = deque()
+    for link_ids in batches:
+        pages = _read_pages(conn, link_ids)
+        started.append((pages, [pool.submit(_extract_page, page) for page in _page_inputs(pages)]))
+        if len(started) > 1:
+            pages, futures = started.popleft()
+            yield _items(pages, (f.result() for f in futures), window, seconds)
+    while started:
+        pages, futures = started.popleft()
+        yield _items(pages, (f.result() for f in futures), window, seconds)
 
 
 def _lock_window(cur: psycopg.Cursor, start: datetime) -> None:
@@ -189,6 +244,11 @@ def _lock_window(cur: psycopg.Cursor, start: datetime) -> None:
 
 def _merge(cur: psycopg.Cursor, items: list[_Extracted]) -> tuple[int, int]:
     """Load extracted rows and record failures and duplicates; returns (inserted, updated)."""
+    dropped = [item.link_id for item in items if item.assessment is not None and item.row is None]
+    if dropped and cur.execute("SELECT 1 FROM core.articles WHERE link_id = ANY(%s) LIMIT 1", (dropped,)).fetchone():
+        # Articles leave core and their groups and stories are recomputed: like the dedupe
+        # stage, under its lock, taken before any row lock (no deadlock with a dedupe batch).
+        lock_dedupe(cur)
     cur.execute(
         """
         CREATE TEMP TABLE IF NOT EXISTS stage_articles (
@@ -221,6 +281,10 @@ def _merge(cur: psycopg.Cursor, items: list[_Extracted]) -> tuple[int, int]:
     cur.executemany(
         "UPDATE raw.links SET extract_outcome = %s, extract_detail = %s WHERE link_id = %s",
         [(*item.failure, item.link_id) for item in items if item.failure is not None],
+    )
+    cur.executemany(
+        "UPDATE raw.links SET extract_detail = %s WHERE link_id = %s AND extract_outcome = 'ok'",
+        [(item.cleaned, item.link_id) for item in items if item.row is not None and item.cleaned],
     )
     inserted = sum(merged)
     return inserted, len(merged) - inserted
@@ -269,6 +333,7 @@ def _load(conn: psycopg.Connection, items: list[_Extracted], window: Window, cou
             "UPDATE raw.links SET window_start = %s WHERE link_id = %s AND window_start <> %s",
             [(i.home_window, i.link_id, i.home_window) for i in items if i.row is not None],
         )
+        pause_point("load_articles.merge")
     for home, group in sorted(elsewhere.items()):
         with conn.transaction(), conn.cursor() as cur:
             _lock_window(cur, home)
@@ -284,17 +349,20 @@ def _count(counts: dict, merged: tuple[int, int]) -> None:
     counts["updated"] += merged[1]
 
 
+@plain_errors
 def load_articles(dsn: str, window: Window, run_id: str, *, reextract: bool = False) -> dict:
     """Extract and load the window's pending pages, then complete the window."""
     counts = {"extracted": 0, "failed": 0, "inserted": 0, "updated": 0, "deferred": 0}
     seconds: dict[int, float] = defaultdict(float)
-    with connect(dsn) as conn:
+    with connect(dsn) as conn, stage_lock(conn, "load_articles", window):
         pending = _pending(conn, window, reextract)
-        for offset in range(0, len(pending), BATCH):
-            items = _extract(conn, pending[offset : offset + BATCH], window, seconds)
-            counts["extracted"] += sum(i.row is not None for i in items)
-            counts["failed"] += sum(i.failure is not None for i in items)
-            _load(conn, items, window, counts)
+        # Extraction and relevance (pure CPU) run on every core when there is enough of it.
+        with cpu_pool(len(pending), preload=("newsfacts.load_articles",)) as pool:
+            for items in _extracted_batches(conn, pending, window, seconds, pool):
+                counts["extracted"] += sum(i.row is not None for i in items)
+                counts["failed"] += sum(i.failure is not None for i in items)
+                _load(conn, items, window, counts)
+                pause_point("load_articles.batch")
         _complete(conn, window, run_id, counts, seconds)
         _record_seconds(conn, window, run_id, seconds)
     return counts

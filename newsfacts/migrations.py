@@ -1,9 +1,11 @@
-"""Apply ``sql/migrations/NNNN_name.sql`` in order, each once, each in a transaction.
+"""Apply ``sql/migrations/NNNN_name.sql`` in order, each once, each in a transaction,
+then build the marts of ``sql/marts/`` that changed (:mod:`newsfacts.marts`).
 
 Safe to call at the start of every run and from several workers at once: an advisory
 lock serialises concurrent callers, applied versions are recorded in
 ``ops.schema_migrations`` with the file's hash, and a changed file that was already
-applied is an error (fix forward with a new migration instead).
+applied is an error (fix forward with a new migration instead). Marts, derived data
+only, are rebuilt instead when their file changes.
 """
 
 from __future__ import annotations
@@ -16,11 +18,10 @@ from pathlib import Path
 import psycopg
 
 from newsfacts import settings
-from newsfacts.warehouse import connect
+from newsfacts.marts import apply_marts
+from newsfacts.warehouse import SCHEMA_LOCK, connect
 
 _MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-#: Arbitrary constant identifying "newsfacts migrations" among advisory locks.
-_LOCK_KEY = 0x6E657773
 
 
 class MigrationError(RuntimeError):
@@ -52,11 +53,12 @@ def discover(directory: Path | None = None) -> list[Migration]:
     return found
 
 
-def migrate(dsn: str, directory: Path | None = None) -> list[str]:
-    """Bring the warehouse at ``dsn`` up to date; return the names of applied migrations."""
+def migrate(dsn: str, directory: Path | None = None, marts_directory: Path | None = None) -> list[str]:
+    """Bring the warehouse at ``dsn`` up to date; return the names of the migrations
+    applied and of the marts built (``marts/<name>.sql``)."""
     applied_now = []
     with connect(dsn) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
+        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
         try:
             conn.execute((settings.SQL_DIR / "bootstrap.sql").read_text(encoding="utf-8"))
             done = dict(conn.execute("SELECT version, sha256 FROM ops.schema_migrations").fetchall())
@@ -78,6 +80,7 @@ def migrate(dsn: str, directory: Path | None = None) -> list[str]:
                 except psycopg.Error as exc:
                     raise MigrationError(f"{migration.name} failed: {exc}") from exc
                 applied_now.append(migration.name)
+            applied_now += apply_marts(conn, marts_directory)
         finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
     return applied_now

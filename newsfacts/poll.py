@@ -1,8 +1,13 @@
 """Stage 1: poll every active source's feed and turn its entries into links to fetch.
 
-Polls run concurrently in threads (network-bound); results are written by the calling
-thread, one transaction per source, so a source either has its poll, entries, links and
-metrics stored together or not at all.
+Polls run concurrently in threads (network-bound), at most ``NEWSFACTS_FETCH_WORKERS``
+requests at once (and ``NEWSFACTS_PER_HOST_CONCURRENCY`` per host), and no more than
+twice that many polls are started before their results are written: thousands of feeds
+are polled in a sliding window, so memory holds a bounded number of feed documents.
+Results are written by the calling thread, one transaction per source, so a source
+either has its poll, entries, links and metrics stored together or not at all. A feed
+that breaks the parser, or whose entries the warehouse refuses, is recorded as a failed
+poll with the reason; the other sources go on.
 
 Which sources are polled for a window:
 - not one that already has a good poll for the window (a re-run polls again only the
@@ -21,7 +26,7 @@ import gzip
 import hashlib
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +37,8 @@ from extractors.fetch import FetchResult, Fetcher
 from extractors.timeutil import plausible
 from extractors.urls import BadUrl, normalize_url
 from newsfacts import settings
+from newsfacts.errors import plain_errors
+from newsfacts.locks import stage_lock
 from newsfacts.pacing import pacer_for
 from newsfacts.relevance import prefetch_verdict
 from newsfacts.warehouse import connect
@@ -104,9 +111,13 @@ def _poll_one(fetcher: Fetcher, target: _Target) -> _Polled:
     if fetched.ok:
         try:
             polled.feed = parse_feed(fetched.body, url=fetched.final_url, content_type=fetched.content_type)
-            polled.outcome, polled.detail = "ok", polled.feed.problem
+            polled.outcome = "ok"
+            polled.detail = "; ".join(filter(None, [polled.feed.problem, *polled.feed.notes])) or None
         except FeedError as exc:
             polled.outcome, polled.detail = exc.reason, str(exc)
+        except Exception as exc:  # noqa: BLE001 - one hostile document must not stop the stage
+            log.exception("parsing the feed of %s failed", target.slug)
+            polled.outcome, polled.detail = "parse_error", f"the feed parser failed: {type(exc).__name__}: {str(exc)[:300]}"
     polled.seconds = time.monotonic() - started
     return polled
 
@@ -135,7 +146,25 @@ def _dated(entries: list[FeedEntry], served_at: datetime | None) -> tuple[list[F
     return checked, dropped
 
 
+#: Errors caused by what a feed contains, not by the warehouse being unavailable.
+_DATA_ERRORS = (psycopg.errors.DataError, psycopg.errors.ProgramLimitExceeded, psycopg.errors.IntegrityError,
+                UnicodeEncodeError)
+
+
 def _store(conn: psycopg.Connection, polled: _Polled, window: Window, run_id: str) -> int:
+    """Write one source's poll; if the warehouse refuses what the feed holds, record
+    the poll as failed (``store_error``) with the database's reason instead."""
+    try:
+        return _store_poll(conn, polled, window, run_id)
+    except _DATA_ERRORS as exc:
+        log.exception("storing the poll of %s failed", polled.target.slug)
+        failed = _Polled(polled.target, "store_error",
+                         f"the warehouse refused the feed's entries: {type(exc).__name__}: {str(exc)[:300]}",
+                         fetch=polled.fetch, seconds=polled.seconds)
+        return _store_poll(conn, failed, window, run_id)
+
+
+def _store_poll(conn: psycopg.Connection, polled: _Polled, window: Window, run_id: str) -> int:
     """Write one source's poll, entries, links and poll metrics in one transaction."""
     fetched, feed, target = polled.fetch, polled.feed, polled.target
     body = fetched.body if fetched is not None and fetched.ok else None
@@ -284,10 +313,11 @@ def _note_updates(cur: psycopg.Cursor, entries: list[FeedEntry]) -> None:
     )
 
 
+@plain_errors
 def poll_feeds(dsn: str, window: Window, run_id: str, *, repoll: bool = False) -> dict:
     """Poll the sources that need it for ``window``; return counts for XCom."""
     counts = {"sources_polled": 0, "sources_skipped": 0, "sources_failed": 0, "links_in_window": 0}
-    with connect(dsn) as conn:
+    with connect(dsn) as conn, stage_lock(conn, "poll_feeds", window):
         targets = _targets(conn, window, repoll)
         to_poll = []
         for target in targets:
@@ -297,15 +327,27 @@ def poll_feeds(dsn: str, window: Window, run_id: str, *, repoll: bool = False) -
             else:
                 counts["links_in_window"] += _store(conn, skipped, window, run_id)
                 counts["sources_skipped"] += 1
+        workers = settings.fetch_workers()
         with pacer_for(dsn) as pacer, Fetcher(settings.feed_policy(), pacer=pacer) as fetcher, ThreadPoolExecutor(
-            max_workers=settings.fetch_workers()
+            max_workers=workers
         ) as pool:
-            futures = [pool.submit(_poll_one, fetcher, target) for target in to_poll]
-            for future in as_completed(futures):
-                polled = future.result()
-                counts["links_in_window"] += _store(conn, polled, window, run_id)
-                counts["sources_polled"] += 1
-                if polled.outcome not in GOOD_POLL:
-                    counts["sources_failed"] += 1
-                    log.warning("feed %s failed: %s (%s)", polled.target.slug, polled.outcome, polled.detail)
+            # A sliding window: at most 2 x workers polls started and not yet stored, so
+            # polling 10,000 feeds holds no more documents in memory than polling 40.
+            pending = iter(to_poll)
+            running: set[Future] = set()
+            while True:
+                for target in pending:
+                    running.add(pool.submit(_poll_one, fetcher, target))
+                    if len(running) >= 2 * workers:
+                        break
+                if not running:
+                    break
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    polled = future.result()
+                    counts["links_in_window"] += _store(conn, polled, window, run_id)
+                    counts["sources_polled"] += 1
+                    if polled.outcome not in GOOD_POLL:
+                        counts["sources_failed"] += 1
+                        log.warning("feed %s failed: %s (%s)", polled.target.slug, polled.outcome, polled.detail)
     return counts

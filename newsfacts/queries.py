@@ -8,6 +8,7 @@ placeholders for programmatic use.
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 from newsfacts import settings
@@ -21,6 +22,25 @@ def load(name: str, directory: Path = QUERIES_DIR) -> str:
     sql = (directory / f"{name}.sql").read_text(encoding="utf-8")
     sql = sql.replace("%", "%%")
     return _PSQL_VARIABLE.sub(r"%(\1)s", sql)
+
+
+def variables(name: str, directory: Path = QUERIES_DIR) -> set[str]:
+    """The psql variables (``:'var'``) the query ``name`` takes."""
+    return set(_PSQL_VARIABLE.findall((directory / f"{name}.sql").read_text(encoding="utf-8")))
+
+
+def example(name: str, directory: Path = QUERIES_DIR) -> dict[str, str]:
+    """The variables of the psql command line the query's header shows (``-v day=...``),
+    so the documented example can be run, and tested, as written."""
+    for line in (directory / f"{name}.sql").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        command = line.lstrip("- ")
+        if command.startswith("psql ") and command.rstrip().endswith(f"{directory.name}/{name}.sql"):
+            words = shlex.split(command)
+            values = [words[i + 1] for i, word in enumerate(words[:-1]) if word == "-v"]
+            return dict(value.split("=", 1) for value in values)
+    return {}
 
 
 def question(name: str, directory: Path = QUERIES_DIR) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsfacts.errors import plain_errors
 from newsfacts.poll import GOOD_POLL
 from newsfacts.warehouse import connect
 from newsfacts.window import Window
@@ -108,6 +109,7 @@ class SourceSummary:
         return not (feed_ok or archives_ok)
 
 
+@plain_errors
 def record_metrics(dsn: str, window: Window, run_id: str) -> list[SourceSummary]:
     """Recompute the window's metrics rows and return them, one per active source."""
     with connect(dsn) as conn:

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from extractors.fetch import FetchPolicy
+from extractors.netguard import AddressPolicy
 
 #: The repository checkout (sql/, sources.yml and demo/ live here).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +45,28 @@ def _policy(max_bytes: int) -> FetchPolicy:
         retries=fetch_retries(),
         backoff_seconds=backoff_seconds(),
         per_host_concurrency=_int("NEWSFACTS_PER_HOST_CONCURRENCY", 2),
+        address_policy=address_policy(),
     )
+
+
+def address_policy() -> AddressPolicy:
+    """Exceptions to "public addresses only" (see extractors.netguard): comma-separated
+    host names or addresses, optionally with ``:port`` (``NEWSFACTS_ALLOW_HOSTS``), and
+    networks (``NEWSFACTS_ALLOW_NETWORKS``). Empty by default: nothing private is fetched."""
+    return AddressPolicy.from_strings(
+        os.environ.get("NEWSFACTS_ALLOW_HOSTS", ""), os.environ.get("NEWSFACTS_ALLOW_NETWORKS", "")
+    )
+
+
+def obey_robots() -> bool:
+    """Check robots.txt before fetching an article page (``NEWSFACTS_ROBOTS=0`` turns it
+    off, for sites that gave permission)."""
+    return os.environ.get("NEWSFACTS_ROBOTS", "1").lower() not in ("0", "false", "no", "off")
+
+
+def robots_policy() -> FetchPolicy:
+    """Limits for robots.txt files (RFC 9309 asks crawlers to read at least 500 KiB)."""
+    return _policy(_int("NEWSFACTS_MAX_ROBOTS_BYTES", 512 * 1024))
 
 
 def feed_policy() -> FetchPolicy:
@@ -107,6 +129,11 @@ def relevance_threshold() -> float:
     from extractors.relevance import DEFAULT_THRESHOLD
 
     return _float("NEWSFACTS_RELEVANCE_THRESHOLD", DEFAULT_THRESHOLD)
+
+
+def freshness_days() -> int:
+    """Days of good feed polls without a war article after which a source counts as stale."""
+    return _int("NEWSFACTS_FRESHNESS_DAYS", 7)
 
 
 def prefetch_filter() -> bool:

@@ -26,6 +26,9 @@ from psycopg.conninfo import make_conninfo
 from newsfacts import settings
 
 EMBEDDED_DATABASE = "newsfacts"
+#: Advisory lock key ("news") held while the schema changes: migrations and mart rebuilds
+#: take it exclusively, mart refreshes share it.
+SCHEMA_LOCK = 0x6E657773
 
 
 _PASSED_EXTRAS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "options")
@@ -102,6 +105,13 @@ def describe(dsn: str) -> str:
     return " ".join(f"{k}={v}" for k, v in sorted(info.items()))
 
 
+#: Unless the DSN says otherwise: give up connecting after 10 s, and notice a server that
+#: vanished without closing the connection (host down, network cut) within about a
+#: minute instead of waiting on it forever. A stage then fails plainly and is retried.
+_CONNECTION_DEFAULTS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 30,
+                        "keepalives_interval": 10, "keepalives_count": 3}
+
+
 def connect(dsn: str, **kwargs) -> psycopg.Connection:
     """Open a connection with the project's session settings.
 
@@ -109,7 +119,14 @@ def connect(dsn: str, **kwargs) -> psycopg.Connection:
     that commits when it ends: a stage stores each source or batch durably as it goes,
     and holds no lock longer than one batch (without it, psycopg would nest those
     blocks as savepoints in one transaction lasting the whole stage). Sessions are UTC
-    and named in pg_stat_activity.
+    and named in pg_stat_activity; see ``_CONNECTION_DEFAULTS`` for timeouts.
     """
     kwargs.setdefault("autocommit", True)
+    try:
+        given = psycopg.conninfo.conninfo_to_dict(dsn)
+    except psycopg.Error:
+        given = {}  # psycopg.connect reports the malformed DSN
+    for key, value in _CONNECTION_DEFAULTS.items():
+        if key not in given:
+            kwargs.setdefault(key, value)
     return psycopg.connect(dsn, application_name="newsfacts", options="-c timezone=UTC", **kwargs)

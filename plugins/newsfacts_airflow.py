@@ -1,4 +1,5 @@
-"""Airflow glue for newsfacts: the nightly timetable and the warehouse connection.
+"""Airflow glue for newsfacts: the nightly timetable, the warehouse connection and the
+warehouse tables as assets.
 
 Lives in the plugins folder because Airflow only deserialises custom timetables that a
 plugin registers; the scheduler, the DAG processor and every worker load it.
@@ -7,12 +8,30 @@ plugin registers; the scheduler, the DAG processor and every worker load it.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pendulum import UTC, DateTime, Time
 
 from airflow.plugins_manager import AirflowPlugin
+from airflow.sdk import Asset
 from airflow.timetables.base import DagRunInfo, DataInterval, TimeRestriction, Timetable
+
+#: Every warehouse table news_nightly writes, except bookkeeping (the migration ledger,
+#: per-host pacing). Its last task declares them as outlets: a finished run, and only a
+#: finished one, emits one event per table, so a DAG scheduled on them runs after each
+#: finished nightly run (runs finishing together share one), never once per task.
+NIGHTLY_TABLES = (
+    "raw.feed_polls", "raw.feed_entries", "raw.discovery_attempts", "raw.discoveries", "raw.links",
+    "raw.pages", "raw.relevance_assessments",
+    "core.sources", "core.articles", "core.article_versions", "core.duplicate_groups",
+    "core.article_fingerprints", "core.article_lsh_bands", "core.stories", "core.entities",
+    "core.entity_aliases", "core.mentions", "core.quotes", "core.events", "core.event_participants",
+    "core.event_quantities",
+    "ops.run_metrics", "ops.completed_windows",
+)
+#: Named assets: the warehouse's address differs per deployment (and an asset URI must not
+#: carry credentials), so the name says which table, the connection says where.
+NIGHTLY_ASSETS = [Asset(name=f"newsfacts.{table}", group="newsfacts-warehouse") for table in NIGHTLY_TABLES]
 
 
 def _midnight(value: DateTime) -> DateTime:
@@ -98,6 +117,30 @@ def warehouse_dsn() -> str:
         host=conn.host, port=conn.port, login=conn.login, password=conn.password,
         schema=conn.schema, extra=conn.extra_dejson,
     )
+
+
+def record_window(outlet_events, start: datetime, end: datetime) -> None:
+    """Put the run's data interval on each of its asset events.
+
+    A run triggered by assets has no data interval of its own; this is how it learns
+    which days changed.
+    """
+    extra = {"window_start": start.isoformat(), "window_end": end.isoformat()}
+    for asset in NIGHTLY_ASSETS:
+        outlet_events[asset].extra = extra
+
+
+def triggering_windows(triggering_asset_events) -> list:
+    """The windows of the nightly runs whose asset events triggered this run, in order."""
+    from newsfacts.window import Window
+
+    bounds = {
+        (event.extra["window_start"], event.extra["window_end"])
+        for events in triggering_asset_events.values()
+        for event in events
+        if "window_start" in event.extra
+    }
+    return sorted(Window.of(datetime.fromisoformat(s), datetime.fromisoformat(e)) for s, e in bounds)
 
 
 class NewsfactsPlugin(AirflowPlugin):

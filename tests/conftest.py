@@ -9,7 +9,9 @@ warehouse get a fresh copy in milliseconds. Everything is dropped at the end.
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg
@@ -29,6 +31,8 @@ TEST_ENVIRONMENT = {
     "NEWSFACTS_BACKOFF_SECONDS": "0.05",
     "NEWSFACTS_HOST_MIN_INTERVAL": "0",
     "NEWSFACTS_GDELT_MIN_INTERVAL": "0",
+    # The fixture server lives on 127.0.0.1, which the fetcher refuses unless allowed.
+    "NEWSFACTS_ALLOW_HOSTS": "127.0.0.1",
 }
 
 
@@ -100,4 +104,128 @@ def pytest_configure(config):
 
     home = Path(tempfile.mkdtemp(prefix="newsfacts-test-home-"))
     os.environ["NEWSFACTS_HOME"] = str(home)
+    # Tests that build a fetcher from the settings without pipeline_env reach the
+    # fixture server too; tests of the address guard set their own policy.
+    os.environ["NEWSFACTS_ALLOW_HOSTS"] = TEST_ENVIRONMENT["NEWSFACTS_ALLOW_HOSTS"]
     airflow_local.configure(home)
+
+
+#: The days of the demo corpus a loaded warehouse holds: a wire story and its reprints,
+#: stories spanning days, every outlet's feed quirks.
+DEMO_DAYS = (date(2025, 3, 14), date(2025, 3, 15), date(2025, 3, 16))
+
+
+@pytest.fixture(scope="session")
+def demo_template(template_db, fixture_server):
+    """A database holding DEMO_DAYS as the pipeline loads them, built once per session
+    (about ten seconds) for the tests that only read or damage a loaded warehouse."""
+    from pipeline_helpers import run_day
+
+    name = f"{template_db}_demo"
+    _admin(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template_db)))
+    fixture_server.load()
+    with pytest.MonkeyPatch.context() as env:
+        for key, value in TEST_ENVIRONMENT.items():
+            env.setenv(key, value)
+        env.setenv("NEWSFACTS_SOURCES", str(Path(__file__).parent.parent / "demo" / "sources.yml"))
+        env.setenv("NEWSFACTS_FIXTURE_URL", fixture_server.base_url)
+        env.setenv("NEWSFACTS_GDELT_URL", fixture_server.url(GDELT_PATH))
+        for day in DEMO_DAYS:
+            run_day(_dsn_for(name), day)
+    yield name
+    _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def demo_warehouse(demo_template):
+    """DSN of a fresh copy of the loaded demo warehouse, which a test may damage."""
+    name = f"{demo_template}_{uuid.uuid4().hex[:6]}"
+    _admin(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(demo_template)))
+    yield _dsn_for(name)
+    _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+#: The whole demo corpus: 11-18 March 2025, every story from its first report to its last.
+CORPUS_DAYS = tuple(date(2025, 3, 11) + timedelta(days=n) for n in range(8))
+
+
+@pytest.fixture(scope="session")
+def corpus_warehouse(template_db, fixture_server):
+    """DSN (as the owner) of a database holding every day of the demo corpus as the
+    pipeline loads them, marts refreshed; built once per session (about 40 seconds) for
+    tests that only read. Do not change it: copy it with CREATE DATABASE ... TEMPLATE."""
+    from newsfacts.marts import refresh_marts
+    from pipeline_helpers import run_day
+
+    name = f"{template_db}_corpus"
+    _admin(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template_db)))
+    fixture_server.load()
+    with pytest.MonkeyPatch.context() as env:
+        for key, value in TEST_ENVIRONMENT.items():
+            env.setenv(key, value)
+        env.setenv("NEWSFACTS_SOURCES", str(Path(__file__).parent.parent / "demo" / "sources.yml"))
+        env.setenv("NEWSFACTS_FIXTURE_URL", fixture_server.base_url)
+        env.setenv("NEWSFACTS_GDELT_URL", fixture_server.url(GDELT_PATH))
+        for day in CORPUS_DAYS:
+            run_day(_dsn_for(name), day)
+    refresh_marts(_dsn_for(name))
+    yield _dsn_for(name)
+    _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+# Login roles ---------------------------------------------------------------------------
+# The group roles of 0006_analyst_access are NOLOGIN: tests log in as members of them.
+# Roles belong to the cluster and outlive the test databases, so every role made here is
+# dropped when its fixture ends.
+
+def _make_login_role(dsn: str, group: str, **settings: str) -> tuple[str, str]:
+    """Create a LOGIN member of ``group`` (with role settings) from the owner's ``dsn``;
+    return its name and a DSN that logs in as it to the same database."""
+    name = f"newsfacts_test_{secrets.token_hex(4)}"
+    password = secrets.token_hex(12)  # trust auth ignores it; password auth needs it
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
+            sql.Identifier(name), sql.Literal(password), sql.Identifier(group)))
+        for key, value in settings.items():
+            conn.execute(sql.SQL("ALTER ROLE {} SET {} = {}").format(
+                sql.Identifier(name), sql.Identifier(key), sql.Literal(value)))
+    info = psycopg.conninfo.conninfo_to_dict(dsn)
+    return name, psycopg.conninfo.make_conninfo(**{**info, "user": name, "password": password})
+
+
+def _drop_login_role(dsn: str, name: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def login_role(warehouse):
+    """Make a LOGIN member of a group role, with role settings; return a DSN that logs in as it."""
+    created = []
+
+    def make(group: str, **settings: str) -> str:
+        name, dsn = _make_login_role(warehouse, group, **settings)
+        created.append(name)
+        return dsn
+
+    yield make
+    for name in created:
+        _drop_login_role(warehouse, name)
+
+
+@pytest.fixture(scope="session")
+def corpus_analyst(corpus_warehouse):
+    """DSN of an analyst (a login member of newsfacts_analyst, with the statement time
+    limit the README recommends) on the corpus warehouse."""
+    name, dsn = _make_login_role(corpus_warehouse, "newsfacts_analyst", statement_timeout="30s")
+    yield dsn
+    _drop_login_role(corpus_warehouse, name)
+
+
+@pytest.fixture(scope="session")
+def corpus_loader(corpus_warehouse):
+    """DSN of a login member of newsfacts_loader on the corpus warehouse."""
+    name, dsn = _make_login_role(corpus_warehouse, "newsfacts_loader")
+    yield dsn
+    _drop_login_role(corpus_warehouse, name)

@@ -1,7 +1,10 @@
 """`airflow backfill create` on a real Airflow (scheduler, DAG processor, API server and
 LocalExecutor from `airflow standalone`, metadata in PostgreSQL), running several days
-in parallel against the fixture server: the command the README tells users to run."""
+in parallel against the fixture server: the command the README tells users to run. Each
+finished day's asset events then trigger warehouse_marts, which refreshes the marts and
+checks the warehouse."""
 
+import json
 import os
 import signal
 import socket
@@ -9,7 +12,8 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg
@@ -18,6 +22,7 @@ from psycopg import sql
 
 from conftest import ADMIN_DSN, TEST_ENVIRONMENT, _dsn_for
 from newsfacts import airflow_local
+from newsfacts_airflow import NIGHTLY_TABLES
 from newsfacts.fixture_server import GDELT_PATH
 from pipeline_helpers import expected_by_day, loaded_by_day
 
@@ -87,10 +92,12 @@ def test_airflow_backfill_create_runs_days_in_parallel(tmp_path, metadata_db, wa
     try:
         def parsed():
             with psycopg.connect(metadata_db) as conn:
-                return conn.execute("SELECT 1 FROM serialized_dag WHERE dag_id = 'news_nightly'").fetchone()
+                return conn.execute("SELECT count(*) = 2 FROM serialized_dag "
+                                    "WHERE dag_id IN ('news_nightly', 'warehouse_marts')").fetchone()[0]
 
-        _wait("the DAG to be parsed", parsed, 240, proc, log)
-        subprocess.run([airflow, "dags", "unpause", "news_nightly"], env=env, check=True, capture_output=True, timeout=120)
+        _wait("the DAGs to be parsed", parsed, 240, proc, log)
+        for dag_id in ("news_nightly", "warehouse_marts"):
+            subprocess.run([airflow, "dags", "unpause", dag_id], env=env, check=True, capture_output=True, timeout=120)
         created = subprocess.run(
             [airflow, "backfill", "create", "--dag-id", "news_nightly", "--from-date", str(DAYS[0]),
              "--to-date", str(DAYS[-1]), "--max-active-runs", "3"],
@@ -115,6 +122,43 @@ def test_airflow_backfill_create_runs_days_in_parallel(tmp_path, metadata_db, wa
             ).fetchone()[0]
         assert [w[0] for w in windows] == DAYS and {w[1].days for w in windows} == {1}
         assert overlap > 0, "the backfill ran its days one after another, not in parallel"
+
+        with psycopg.connect(metadata_db) as conn:
+            backfill_runs = [r for (r,) in conn.execute("SELECT run_id FROM dag_run WHERE run_type = 'backfill'")]
+            events = conn.execute(
+                "SELECT source_run_id, source_task_id, extra, timestamp FROM asset_event "
+                "WHERE source_dag_id = 'news_nightly'"
+            ).fetchall()
+        # One event per warehouse table per finished run, all from its last task, carrying its window.
+        # (news_nightly's own scheduled run for yesterday, if any, emits its events too.)
+        ours = [(run, task, extra if isinstance(extra, dict) else json.loads(extra), at)
+                for run, task, extra, at in events if run in backfill_runs]
+        assert Counter((run, task) for run, task, _, _ in ours) == {
+            (run, "record_metrics"): len(NIGHTLY_TABLES) for run in backfill_runs}
+        assert {(extra["window_start"], extra["window_end"]) for _, _, extra, _ in ours} == {
+            (f"{day}T00:00:00+00:00", f"{day + timedelta(days=1)}T00:00:00+00:00") for day in DAYS}
+        last_event = max(at for *_, at in ours)
+
+        def marts_refreshed():
+            """warehouse_marts runs, once one refreshed after the last day's events and all are over."""
+            with psycopg.connect(metadata_db) as conn:
+                runs = conn.execute(
+                    "SELECT dr.run_id, dr.run_type, dr.state, ti.start_date FROM dag_run dr "
+                    "LEFT JOIN task_instance ti ON ti.dag_id = dr.dag_id AND ti.run_id = dr.run_id "
+                    "AND ti.task_id = 'refresh_marts' WHERE dr.dag_id = 'warehouse_marts'"
+                ).fetchall()
+            over = runs and all(state in ("success", "failed") for _, _, state, _ in runs)
+            fresh = any(started and started > last_event for *_, started in runs)
+            return runs if over and fresh else None
+
+        marts_runs = _wait("warehouse_marts to refresh after the backfill", marts_refreshed, 300, proc, log)
+        with psycopg.connect(metadata_db) as conn:
+            nightly_runs = conn.execute("SELECT count(*) FROM dag_run WHERE dag_id = 'news_nightly'").fetchone()[0]
+            consumed_from = {task for (task,) in conn.execute(
+                "SELECT DISTINCT ae.source_task_id FROM dagrun_asset_event x JOIN asset_event ae ON ae.id = x.event_id")}
+        assert {(run_type, state) for _, run_type, state, _ in marts_runs} == {("asset_triggered", "success")}
+        # Triggered by finished nightly runs only: at most one marts run per nightly run, never one per task.
+        assert 1 <= len(marts_runs) <= nightly_runs and consumed_from == {"record_metrics"}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -124,3 +168,6 @@ def test_airflow_backfill_create_runs_days_in_parallel(tmp_path, metadata_db, wa
     expected, loaded = expected_by_day(server), loaded_by_day(warehouse)
     for day in DAYS:
         assert loaded[day] == expected[day], day
+    with psycopg.connect(warehouse) as conn:
+        refreshed = {d for (d,) in conn.execute("SELECT DISTINCT day FROM marts.daily_war_articles_by_outlet")}
+    assert set(DAYS) <= refreshed

@@ -223,3 +223,13 @@ def test_headlines_are_not_body_paragraphs():
     headlines = [f"{HEADLINE} | Example News"]  # <title>, with the site's name
     assert combine_bodies(primary, [], headlines).split("\n\n") == STORY
     assert combine_bodies(primary, [], ["Odesa"]).split("\n\n") == [HEADLINE, *STORY]  # a word of it is not
+
+
+def test_one_invalid_byte_does_not_turn_a_utf8_page_into_cp1252():
+    from extractors.article import decode_html
+
+    page = "<p>Зеленський заявив — «ми готові».</p>".encode() * 50
+    broken = page[:100] + b"\xff" + page[100:]
+    text = decode_html(broken, "text/html; charset=utf-8")
+    assert "Зеленський" in text and 1 <= text.count("\ufffd") <= 3  # the byte and the character it split
+    assert decode_html("café déjà".encode("cp1252")) == "café déjà"

@@ -48,7 +48,7 @@ def test_a_second_backfill_changes_nothing_and_fetches_no_page(pipeline_env, ser
         run_day(pipeline_env, day)
     assert state_differences(before, snapshot(pipeline_env)) == []
     retried_pages = {"/volga-dispatch/world/20250315/railways-record-passengers.html"}  # a timeout: transient
-    assert set(server.requests) <= BROKEN_FEEDS | retried_pages
+    assert set(server.requests) <= BROKEN_FEEDS | retried_pages | {"/robots.txt"}  # read before a page
 
 
 def test_reprocessing_makes_no_request_and_reproduces_the_rows(pipeline_env, server, monkeypatch):
@@ -225,7 +225,10 @@ def test_two_overlapping_backfills_at_once_leave_no_duplicates(pipeline_env, ser
 
 def test_per_host_pacing_holds_across_concurrent_runs(pipeline_env, server):
     # Slots are reserved interval apart; arrival at the server adds client-side jitter
-    # (thread wake-up, connecting), hence the tolerance below. Unpaced, the gaps are ~1 ms.
+    # (thread wake-up, connecting, a loaded machine), so one late request can arrive close
+    # to the next: the gaps are judged as a whole (median, and the span of the log, which
+    # paced requests cannot compress) and no gap may fall below a fifth of the interval.
+    # Unpaced, the gaps are ~1 ms.
     interval = 0.1
     _concurrent_backfills(
         pipeline_env, [[date(2025, 3, 14)], [date(2025, 3, 16)]],
@@ -234,6 +237,8 @@ def test_per_host_pacing_holds_across_concurrent_runs(pipeline_env, server):
     times = sorted(t for t, _ in server.request_log)
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert len(times) > 40
-    assert min(gaps) >= interval * 0.5, f"two requests {min(gaps):.3f} s apart"
+    assert sorted(gaps)[len(gaps) // 2] >= interval * 0.9
+    assert times[-1] - times[0] >= (len(times) - 1) * interval * 0.9
+    assert min(gaps) >= interval * 0.2, f"two requests {min(gaps):.3f} s apart"
     assert server.max_requests_per_second() <= 1 / interval + 1
     json.dumps({"requests": len(times), "min_gap": min(gaps)})

@@ -405,3 +405,18 @@ def test_unlinked_names_drop_their_title_and_event_names_are_not_people():
     assert not any("Minister" in name for name in unlinked)
     assert not any("War" in name for name in unlinked)
     assert unlinked.get("Coordination Headquarters", "organization") == "organization"
+
+
+def test_places_know_their_oblast():
+    assert by_id("place/pokrovsk").region == "place/donetsk-oblast"
+    assert by_id("place/kharkiv").region == "place/kharkiv-oblast"
+    assert by_id("place/sudzha").region == "place/kursk-oblast"
+    assert by_id("place/donetsk-oblast").region == "place/donetsk-oblast"
+
+
+def test_a_region_must_be_a_place_of_the_registry(tmp_path):
+    (tmp_path / "places.yml").write_text(
+        "verified: false\ntype: place\nentities:\n"
+        "  - {id: place/a, name: A, lat: 1, lon: 1, region: place/nowhere}\n")
+    with pytest.raises(RegistryError, match="region"):
+        load_registry(tmp_path)

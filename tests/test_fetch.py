@@ -9,8 +9,12 @@ import zlib
 import pytest
 
 from extractors.fetch import DEFAULT_USER_AGENT, FetchPolicy, Fetcher
+from extractors.netguard import AddressPolicy
 
-FAST = FetchPolicy(read_timeout=0.5, total_timeout=2, retries=1, backoff_seconds=0.01, max_bytes=200_000)
+#: The fixture server is on 127.0.0.1, which the fetcher refuses unless allowed.
+LOCAL = AddressPolicy(allow_hosts=("127.0.0.1",))
+FAST = FetchPolicy(read_timeout=0.5, total_timeout=2, retries=1, backoff_seconds=0.01, max_bytes=200_000,
+                   address_policy=LOCAL)
 
 
 @pytest.fixture
@@ -97,7 +101,7 @@ def test_redirect_loops_and_long_chains_stop(server):
         server.put(f"/t/chain{i}", b"", redirect=server.url(f"/t/chain{i + 1}"))
     server.put("/t/a", b"", redirect=server.url("/t/b"))
     server.put("/t/b", b"", redirect=server.url("/t/a"))
-    with Fetcher(FetchPolicy(max_redirects=5, retries=0)) as fetcher:
+    with Fetcher(FetchPolicy(max_redirects=5, retries=0, address_policy=LOCAL)) as fetcher:
         loop = fetcher.get(server.url("/t/a"))
         chain = fetcher.get(server.url("/t/chain0"))
     assert loop.outcome == "too_many_redirects" and "loop" in loop.detail
@@ -116,7 +120,7 @@ def test_unfetchable_urls_and_dead_hosts(fetcher):
 
 def test_per_host_concurrency_is_limited(server):
     server.put("/t/wait", b"ok", delay_seconds=0.2)
-    with Fetcher(FetchPolicy(per_host_concurrency=2, retries=0)) as fetcher:
+    with Fetcher(FetchPolicy(per_host_concurrency=2, retries=0, address_policy=LOCAL)) as fetcher:
         threads = [threading.Thread(target=fetcher.get, args=(server.url("/t/wait"),)) for _ in range(8)]
         for t in threads:
             t.start()
