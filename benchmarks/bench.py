@@ -215,14 +215,28 @@ def _reap_workers() -> None:
         server._stop()
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory. Not ru_maxrss: Linux keeps it across exec, so
+    a process started by a big one would report its parent's size."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _usage() -> dict:
     _reap_workers()
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
         "cpu_workers": kids.ru_utime + kids.ru_stime,
-        # ru_maxrss is in KiB on Linux; children: the largest single child.
-        "rss_mb": me.ru_maxrss / 1024,
+        "rss_mb": _peak_rss_mb(),
+        # The largest worker (KiB on Linux); workers are forks of this process, which
+        # count the pages they share with it, as their own resident memory.
         "rss_workers_mb": kids.ru_maxrss / 1024,
     }
 
@@ -488,6 +502,47 @@ def machine_cpu(server_pid: int | None = None) -> dict:
     return {"at": time.perf_counter(), "busy": busy / hz, "postgres": postgres / hz, "server": server / hz}
 
 
+class BackendCpu:
+    """CPU time of the PostgreSQL backends serving one database, sampled from /proc while
+    a run goes on (a backend's last moments before it exits are missed: a lower bound)."""
+
+    def __init__(self, dbname: str, every: float = 0.25):
+        import threading
+
+        self._dbname, self._every, self._seen = dbname, every, {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psycopg
+
+        hz = os.sysconf("SC_CLK_TCK")
+        with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
+            while not self._stop.is_set():
+                pids = [r[0] for r in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self._dbname,)).fetchall()]
+                for pid in pids:
+                    try:
+                        with open(f"/proc/{pid}/stat") as f:
+                            used = _proc_cpu(f.read())[1] / hz
+                    except (OSError, ValueError):
+                        continue
+                    self._seen[pid] = max(self._seen.get(pid, 0.0), used)
+                self._stop.wait(self._every)
+
+    def __enter__(self) -> BackendCpu:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self._seen.values())
+
+
 def _machine_share(before: dict, after: dict, stages: dict) -> dict:
     """Who used the cores during a pipeline run (core-seconds and average cores)."""
     wall = after["at"] - before["at"]
@@ -536,7 +591,10 @@ def run_pipeline(dbs: Databases, label: str, env: dict, snapshot_before_load: bo
     for stage in STAGES:
         if stage == "load_articles" and snapshot_before_load:
             snapshot = dbs.fresh(label + "_preload", template=name)
-        stages[stage] = _child("stage", {"stage": stage, "dsn": dsn, "day": DAY.isoformat()}, {**env, "WAREHOUSE_DSN": dsn})
+        with BackendCpu(name) as backends:
+            stages[stage] = _child("stage", {"stage": stage, "dsn": dsn, "day": DAY.isoformat()},
+                                   {**env, "WAREHOUSE_DSN": dsn})
+        stages[stage]["postgres_cpu"] = backends.seconds
     return stages, name, snapshot
 
 
@@ -610,6 +668,7 @@ def _pipeline_figures(n: int, runs: list[dict], naive_runs: list[dict], checks: 
             "import_s": statistics.median(s["import_seconds"] for s in samples),
             "rss_mb": statistics.median(max(s["rss_mb"], s["rss_workers_mb"]) for s in samples),
             "cpu_workers_s": statistics.median(s["cpu_workers"] for s in samples),
+            "postgres_cpu_s": statistics.median(s.get("postgres_cpu", 0.0) for s in samples),
             "rss_stage_mb": statistics.median(s["rss_mb"] for s in samples),
             "rss_workers_mb": statistics.median(s["rss_workers_mb"] for s in samples),
             "counts": samples[0]["counts"],
@@ -734,6 +793,8 @@ def table(report: dict) -> str:
     row("warehouse = truth (articles, groups)",
         [("yes" if s["warehouse_ok"] else "NO") + f" ({s['warehouse_checks'][0]['articles']}, "
          f"{s['warehouse_checks'][0]['duplicate_groups']})" for s in sizes])
+    row("PostgreSQL CPU s per 1,000 articles (its backends)",
+        [_fmt(sum(v["postgres_cpu_s"] for v in s["stages"].values()) * 1000 / s["n"], ".1f") for s in sizes])
     row("per 1,000 articles: wall s / CPU s / peak RSS MB", ["" for _ in sizes])
     for name in (*STAGES, *COMPONENTS):
         label = {"load": "load (merge into core.articles)", "raw_copy": "raw COPY, bare table",

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import yaml
 
+from newsfacts.fixture_site import article_number
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CORPUS = ROOT / "demo" / "corpus"
 
@@ -498,8 +500,28 @@ def generate(n: int, seed: int = 0, day: date = date(2025, 3, 15), outlets: int 
         ))
     for article in made:
         article.__dict__.pop("_scene", None)
+    _unique_numbers(made)
     corpus.articles = sorted(made, key=lambda a: (a.published, a.key))
     return corpus
+
+
+def _unique_numbers(articles: list[BenchArticle]) -> None:
+    """Two articles of one outlet with the same number would share a feed GUID (one
+    entry, by the feed's own account): give the second another slug."""
+    taken: set[tuple[str, int]] = set()
+    renamed: dict[str, str] = {}
+    for article in articles:
+        old = article.key
+        while (article.outlet, article_number(article.key)) in taken:
+            article.slug += "-x"
+            article.key = f"{article.outlet}/{article.slug}"
+        taken.add((article.outlet, article_number(article.key)))
+        if article.key != old:
+            renamed[old] = article.key
+    for article in articles:
+        article.copy_of = renamed.get(article.copy_of, article.copy_of)
+    keys = {a.key for a in articles}
+    assert all(a.copy_of is None or a.copy_of in keys for a in articles)
 
 
 def write_sites(corpus: BenchCorpus, folder: Path) -> dict[str, Path]:

@@ -558,8 +558,9 @@ class Streams:
     def flush(self, table: str) -> None:
         buffer = self.buffers[table]
         if buffer:
-            self.rows[table] += len(buffer)
-            self.copies[table].write("".join(buffer))
+            data = "".join(buffer)
+            self.rows[table] += data.count("\n")
+            self.copies[table].write(data)
             buffer.clear()
             self.chars[table] = 0
 
@@ -1370,6 +1371,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--param", action="append", default=[], help="query parameter name=value (repeatable)")
     parser.add_argument("--role", default="newsfacts_analyst", help="role the example queries run as ('' = as connected)")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "warehouse_scale.json")
+    parser.add_argument("--merge", action="store_true", help="update the --json file instead of replacing it")
     parser.add_argument("--plans", type=Path, default=ROOT / "benchmarks" / "results" / "warehouse_scale_plans.txt")
     args = parser.parse_args(argv)
 
@@ -1394,6 +1396,8 @@ def main(argv: list[str] | None = None) -> int:
     log("proportions: " + json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in result["summary"].items()}))
     timing.run_all(dsn, args, result, log)
     args.json.parent.mkdir(parents=True, exist_ok=True)
+    if args.merge and args.json.exists():
+        result = {**json.loads(args.json.read_text(encoding="utf-8")), **result}
     args.json.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     log(timing.table(result))
     log(f"wrote {args.json}" + (f" and {args.plans}" if result.get("plans_written") else ""))

@@ -70,12 +70,16 @@ class CorpusArticle:
 
     @property
     def number(self) -> int:
-        """A stable article number for URL patterns that carry an id."""
-        return 10000 + int(hashlib.sha1(self.key.encode()).hexdigest()[:8], 16) % 90000
+        return article_number(self.key)
 
     @property
     def last_change(self) -> datetime:
         return self.updated or self.published
+
+
+def article_number(key: str) -> int:
+    """A stable article number for URL patterns and feed GUIDs that carry an id."""
+    return 10000 + int(hashlib.sha1(key.encode()).hexdigest()[:8], 16) % 90000
 
 
 def _utc(value) -> datetime:

@@ -3,9 +3,9 @@
 * :func:`interleave` orders work round-robin by host: links come out of the warehouse
   grouped by outlet, and a batch of one outlet's pages would wait on that host's
   politeness limits (two requests at a time, paced) while other hosts sit idle.
-* :func:`ordered_batches` runs a function over items in a thread pool and hands back the
-  results batch by batch, in order, while the next items are already being worked on —
-  so the caller's writes to the warehouse overlap the waiting for the network.
+* :func:`ordered_batches` runs a function over items in a pool and hands back the results
+  batch by batch, in order, optionally with the next items already being worked on while
+  the caller handles a batch (``ahead``).
 * :func:`cpu_pool` is a process pool sized to the cores, for the pure CPU work of a stage
   (article extraction and relevance, facts), or None when the work is too small to be
   worth starting processes for, or only one core is available. Results are the same

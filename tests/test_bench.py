@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench  # noqa: E402
 from bench_corpus import generate, write_sites  # noqa: E402
+from newsfacts.fixture_site import article_number  # noqa: E402
 
 STAGE_FIGURES = ("wall_s", "cpu_s", "rss_mb")
 
@@ -38,6 +39,20 @@ def test_generated_day_has_the_promised_shape():
         assert copy.copy_of in keys and copy.outlet != original.outlet and copy.war == original.war
         assert copy.published > original.published
     assert generate(200, seed=3).articles[7].paragraphs == corpus.articles[7].paragraphs  # deterministic
+    # Feed GUIDs carry a number derived from the key: never twice in one outlet's feed.
+    numbers = [(a.outlet, article_number(a.key)) for a in corpus.articles]
+    assert len(set(numbers)) == len(numbers)
+
+
+def test_generator_avoids_feed_guid_collisions(monkeypatch):
+    import bench_corpus
+
+    monkeypatch.setattr(bench_corpus, "article_number", lambda key: len(key))  # many collisions: same-length keys
+    corpus = generate(12, seed=4, outlets=2)
+    numbers = [(a.outlet, bench_corpus.article_number(a.key)) for a in corpus.articles]
+    assert len(set(numbers)) == len(numbers)
+    keys = {a.key for a in corpus.articles}
+    assert all(a.copy_of in keys for a in corpus.articles if a.copy_of)
 
 
 def test_bench_end_to_end_at_tiny_size(tmp_path, monkeypatch, capsys):
