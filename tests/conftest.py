@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -47,6 +48,40 @@ def _admin(statement: sql.Composable) -> None:
         conn.execute(statement)
 
 
+@contextmanager
+def _database_copy(template: str, suffix: str | None = None):
+    """A database copied from ``template`` (named ``<template>_<suffix>``, a random suffix
+    by default), dropped on exit; yields its name."""
+    name = f"{template}_{suffix or uuid.uuid4().hex[:6]}"
+    _admin(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
+    try:
+        yield name
+    finally:
+        _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _pipeline_environment(server: FixtureServer) -> dict[str, str]:
+    """The environment of a pipeline run against ``server`` (WAREHOUSE_DSN aside)."""
+    return {
+        **TEST_ENVIRONMENT,
+        "NEWSFACTS_SOURCES": str(Path(__file__).parent.parent / "demo" / "sources.yml"),
+        "NEWSFACTS_FIXTURE_URL": server.base_url,
+        "NEWSFACTS_GDELT_URL": server.url(GDELT_PATH),
+    }
+
+
+def _run_days(dsn: str, server: FixtureServer, days) -> None:
+    """Load ``days`` of the demo corpus (restored first) into ``dsn`` as the pipeline does."""
+    from pipeline_helpers import run_day
+
+    server.load()
+    with pytest.MonkeyPatch.context() as env:
+        for key, value in _pipeline_environment(server).items():
+            env.setenv(key, value)
+        for day in days:
+            run_day(dsn, day)
+
+
 @pytest.fixture(scope="session")
 def template_db():
     """A migrated database that per-test databases are copied from."""
@@ -63,10 +98,8 @@ def template_db():
 @pytest.fixture
 def warehouse(template_db):
     """DSN of a fresh, migrated warehouse database for one test."""
-    name = f"{template_db}_{uuid.uuid4().hex[:6]}"
-    _admin(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template_db)))
-    yield _dsn_for(name)
-    _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with _database_copy(template_db) as name:
+        yield _dsn_for(name)
 
 
 @pytest.fixture(scope="session")
@@ -87,11 +120,8 @@ def server(fixture_server):
 @pytest.fixture
 def pipeline_env(monkeypatch, server, warehouse):
     """Environment of a pipeline run against the fixture server and a fresh warehouse."""
-    for key, value in TEST_ENVIRONMENT.items():
+    for key, value in _pipeline_environment(server).items():
         monkeypatch.setenv(key, value)
-    monkeypatch.setenv("NEWSFACTS_SOURCES", str(Path(__file__).parent.parent / "demo" / "sources.yml"))
-    monkeypatch.setenv("NEWSFACTS_FIXTURE_URL", server.base_url)
-    monkeypatch.setenv("NEWSFACTS_GDELT_URL", server.url(GDELT_PATH))
     monkeypatch.setenv("WAREHOUSE_DSN", warehouse)
     return warehouse
 
@@ -119,30 +149,16 @@ DEMO_DAYS = (date(2025, 3, 14), date(2025, 3, 15), date(2025, 3, 16))
 def demo_template(template_db, fixture_server):
     """A database holding DEMO_DAYS as the pipeline loads them, built once per session
     (about ten seconds) for the tests that only read or damage a loaded warehouse."""
-    from pipeline_helpers import run_day
-
-    name = f"{template_db}_demo"
-    _admin(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template_db)))
-    fixture_server.load()
-    with pytest.MonkeyPatch.context() as env:
-        for key, value in TEST_ENVIRONMENT.items():
-            env.setenv(key, value)
-        env.setenv("NEWSFACTS_SOURCES", str(Path(__file__).parent.parent / "demo" / "sources.yml"))
-        env.setenv("NEWSFACTS_FIXTURE_URL", fixture_server.base_url)
-        env.setenv("NEWSFACTS_GDELT_URL", fixture_server.url(GDELT_PATH))
-        for day in DEMO_DAYS:
-            run_day(_dsn_for(name), day)
-    yield name
-    _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with _database_copy(template_db, "demo") as name:
+        _run_days(_dsn_for(name), fixture_server, DEMO_DAYS)
+        yield name
 
 
 @pytest.fixture
 def demo_warehouse(demo_template):
     """DSN of a fresh copy of the loaded demo warehouse, which a test may damage."""
-    name = f"{demo_template}_{uuid.uuid4().hex[:6]}"
-    _admin(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(demo_template)))
-    yield _dsn_for(name)
-    _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with _database_copy(demo_template) as name:
+        yield _dsn_for(name)
 
 
 #: The whole demo corpus: 11-18 March 2025, every story from its first report to its last.
@@ -155,22 +171,11 @@ def corpus_warehouse(template_db, fixture_server):
     pipeline loads them, marts refreshed; built once per session (about 40 seconds) for
     tests that only read. Do not change it: copy it with CREATE DATABASE ... TEMPLATE."""
     from newsfacts.marts import refresh_marts
-    from pipeline_helpers import run_day
 
-    name = f"{template_db}_corpus"
-    _admin(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template_db)))
-    fixture_server.load()
-    with pytest.MonkeyPatch.context() as env:
-        for key, value in TEST_ENVIRONMENT.items():
-            env.setenv(key, value)
-        env.setenv("NEWSFACTS_SOURCES", str(Path(__file__).parent.parent / "demo" / "sources.yml"))
-        env.setenv("NEWSFACTS_FIXTURE_URL", fixture_server.base_url)
-        env.setenv("NEWSFACTS_GDELT_URL", fixture_server.url(GDELT_PATH))
-        for day in CORPUS_DAYS:
-            run_day(_dsn_for(name), day)
-    refresh_marts(_dsn_for(name))
-    yield _dsn_for(name)
-    _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with _database_copy(template_db, "corpus") as name:
+        _run_days(_dsn_for(name), fixture_server, CORPUS_DAYS)
+        refresh_marts(_dsn_for(name))
+        yield _dsn_for(name)
 
 
 # Login roles ---------------------------------------------------------------------------
@@ -178,54 +183,57 @@ def corpus_warehouse(template_db, fixture_server):
 # Roles belong to the cluster and outlive the test databases, so every role made here is
 # dropped when its fixture ends.
 
-def _make_login_role(dsn: str, group: str, **settings: str) -> tuple[str, str]:
-    """Create a LOGIN member of ``group`` (with role settings) from the owner's ``dsn``;
-    return its name and a DSN that logs in as it to the same database."""
-    name = f"newsfacts_test_{secrets.token_hex(4)}"
-    password = secrets.token_hex(12)  # trust auth ignores it; password auth needs it
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
-            sql.Identifier(name), sql.Literal(password), sql.Identifier(group)))
-        for key, value in settings.items():
-            conn.execute(sql.SQL("ALTER ROLE {} SET {} = {}").format(
-                sql.Identifier(name), sql.Identifier(key), sql.Literal(value)))
-    info = psycopg.conninfo.conninfo_to_dict(dsn)
-    return name, psycopg.conninfo.make_conninfo(**{**info, "user": name, "password": password})
+@contextmanager
+def _login_roles(dsn: str):
+    """Yield ``make(group, **settings)``: it creates a LOGIN member of ``group`` (with role
+    settings) from the owner's ``dsn`` and returns a DSN that logs in as it to the same
+    database. Every role made is dropped on exit."""
+    created = []
 
+    def make(group: str, **settings: str) -> str:
+        name = f"newsfacts_test_{secrets.token_hex(4)}"
+        password = secrets.token_hex(12)  # trust auth ignores it; password auth needs it
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
+                sql.Identifier(name), sql.Literal(password), sql.Identifier(group)))
+            created.append(name)
+            for key, value in settings.items():
+                conn.execute(sql.SQL("ALTER ROLE {} SET {} = {}").format(
+                    sql.Identifier(name), sql.Identifier(key), sql.Literal(value)))
+        info = psycopg.conninfo.conninfo_to_dict(dsn)
+        return psycopg.conninfo.make_conninfo(**{**info, "user": name, "password": password})
 
-def _drop_login_role(dsn: str, name: str) -> None:
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+    try:
+        yield make
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            for name in created:
+                conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
+                conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
 
 
 @pytest.fixture
 def login_role(warehouse):
     """Make a LOGIN member of a group role, with role settings; return a DSN that logs in as it."""
-    created = []
-
-    def make(group: str, **settings: str) -> str:
-        name, dsn = _make_login_role(warehouse, group, **settings)
-        created.append(name)
-        return dsn
-
-    yield make
-    for name in created:
-        _drop_login_role(warehouse, name)
+    with _login_roles(warehouse) as make:
+        yield make
 
 
 @pytest.fixture(scope="session")
-def corpus_analyst(corpus_warehouse):
+def corpus_login_role(corpus_warehouse):
+    """``login_role`` on the corpus warehouse: its roles last the session."""
+    with _login_roles(corpus_warehouse) as make:
+        yield make
+
+
+@pytest.fixture(scope="session")
+def corpus_analyst(corpus_login_role):
     """DSN of an analyst (a login member of newsfacts_analyst, with the statement time
     limit the README recommends) on the corpus warehouse."""
-    name, dsn = _make_login_role(corpus_warehouse, "newsfacts_analyst", statement_timeout="30s")
-    yield dsn
-    _drop_login_role(corpus_warehouse, name)
+    return corpus_login_role("newsfacts_analyst", statement_timeout="30s")
 
 
 @pytest.fixture(scope="session")
-def corpus_loader(corpus_warehouse):
+def corpus_loader(corpus_login_role):
     """DSN of a login member of newsfacts_loader on the corpus warehouse."""
-    name, dsn = _make_login_role(corpus_warehouse, "newsfacts_loader")
-    yield dsn
-    _drop_login_role(corpus_warehouse, name)
+    return corpus_login_role("newsfacts_loader")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timezone
 
 import psycopg
@@ -36,6 +37,17 @@ def run_day(dsn: str, day: date, **options):
     dedupe(dsn, "test")
     load_facts(dsn, "test")
     return record_metrics(dsn, window, "test")
+
+
+def serve_updated(server, tmp_path, article, note: str) -> None:
+    """Serve a copy of the corpus (made in ``tmp_path``) in which ``article`` was updated
+    on 16 March 2025 at 09:00 UTC, ``note`` added at the end of its text."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(server.corpus, corpus)
+    source = corpus / "articles" / article.outlet / f"{article.slug}.md"
+    text = source.read_text().replace("\n---\n", "\nupdated: 2025-03-16T09:00:00Z\n---\n", 1)
+    source.write_text(text + note)
+    server.load(corpus)
 
 
 def snapshot(dsn: str) -> dict[str, list[tuple]]:

@@ -8,7 +8,7 @@ import shutil
 from datetime import date, datetime, timezone
 
 from extractors.urls import normalize_url
-from pipeline_helpers import rows, run_day, scalar
+from pipeline_helpers import rows, run_day, scalar, serve_updated
 
 DAYS = [date(2025, 3, 14), date(2025, 3, 15), date(2025, 3, 16)]
 
@@ -112,12 +112,7 @@ def test_an_updated_article_is_a_new_version_in_the_same_group_and_story(pipelin
     url = _url(server, article)
     (before,) = rows(pipeline_env, "SELECT article_id, duplicate_group_id, story_id FROM core.articles WHERE url = %s", url)
 
-    corpus = tmp_path / "corpus"
-    shutil.copytree(server.corpus, corpus)
-    source = corpus / "articles" / article.outlet / f"{article.slug}.md"
-    text = source.read_text().replace("\n---\n", "\nupdated: 2025-03-16T09:00:00Z\n---\n", 1)
-    source.write_text(text + "\nThis article was updated with the regional governor's latest figures.\n")
-    server.load(corpus)
+    serve_updated(server, tmp_path, article, "\nThis article was updated with the regional governor's latest figures.\n")
     run_day(pipeline_env, DAYS[2])
 
     (after,) = rows(pipeline_env, "SELECT article_id, duplicate_group_id, story_id FROM core.articles WHERE url = %s", url)

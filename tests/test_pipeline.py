@@ -5,7 +5,6 @@ from a previous run's output.
 """
 
 import gzip
-import shutil
 from datetime import date, datetime, timezone
 
 import pytest
@@ -13,7 +12,7 @@ import yaml
 
 from extractors.urls import normalize_url
 from newsfacts.run_metrics import AllSourcesFailed, check_run
-from pipeline_helpers import rows, run_day, scalar, snapshot, state_differences
+from pipeline_helpers import rows, run_day, scalar, serve_updated, snapshot, state_differences
 
 DAY = date(2025, 3, 15)
 
@@ -132,12 +131,8 @@ def test_an_updated_article_is_updated_not_duplicated(pipeline_env, server, tmp_
         pipeline_env, "SELECT article_id, (SELECT count(*) FROM core.articles) FROM core.articles WHERE url = %s", url
     )[0]
 
-    corpus = tmp_path / "corpus"
-    shutil.copytree(server.corpus, corpus)
-    source = corpus / "articles" / article.outlet / f"{article.slug}.md"
-    text = source.read_text().replace("\n---\n", "\nupdated: 2025-03-16T09:00:00Z\n---\n", 1)
-    source.write_text(text + "\nCorrection: an earlier version of this article misstated the number of ships.\n")
-    server.load(corpus)
+    serve_updated(server, tmp_path, article,
+                  "\nCorrection: an earlier version of this article misstated the number of ships.\n")
 
     run_day(pipeline_env, date(2025, 3, 16))
     (row,) = rows(pipeline_env, "SELECT article_id, version, updated_window, body_text FROM core.articles WHERE url = %s", url)

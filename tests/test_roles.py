@@ -56,6 +56,8 @@ def test_an_analyst_reads_core_and_marts_and_nothing_else(pipeline_env, server, 
         articles = conn.execute("SELECT count(*) FROM core.articles").fetchone()[0]
         assert conn.execute(f"SELECT articles FROM {PROBE_MART}").fetchone()[0] == articles
         assert conn.execute("SELECT count(*) FROM core.story_events").fetchone()[0] > 0
+        assert sorted(conn.execute("SELECT entity_id FROM core.entities_named('q3881680 | Kyiv')")) == [
+            ("person/volodymyr-zelenskyy",), ("place/kyiv",)]
 
         for relation in _relations(conn, ("raw", "ops")):  # the catalog is public, the rows are not
             assert _refused(conn, f"SELECT * FROM {relation} LIMIT 1"), relation
@@ -77,6 +79,9 @@ def test_an_analyst_reads_core_and_marts_and_nothing_else(pipeline_env, server, 
             "DROP TABLE core.articles CASCADE",
             f"DROP MATERIALIZED VIEW {PROBE_MART}",
             "DROP SCHEMA core CASCADE",
+            "DROP FUNCTION core.entities_named(text)",
+            "CREATE OR REPLACE FUNCTION core.entities_named(names text) RETURNS TABLE (entity_id text)"
+            " LANGUAGE sql AS 'SELECT entity_id FROM core.entities'",
         ):
             assert _refused(conn, statement), statement
         assert conn.execute("SELECT count(*) FROM core.articles").fetchone()[0] == articles

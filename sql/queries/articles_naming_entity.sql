@@ -7,20 +7,10 @@
 -- separated by | are read as one. Per article: how often it names the entity and how
 -- (the words as written: titles and short forms included).
 --
--- Indexes: entity_aliases_alias_idx (lower(alias)), entities_wikidata_idx,
+-- Indexes: those of core.entities_named (entity_aliases_alias_idx, entities_wikidata_idx),
 -- mentions_entity_idx, then each article by its key.
 --
 --   psql -v entity=Q3881680 -v from_day=2025-03-14 -v to_day=2025-03-16 -f sql/queries/articles_naming_entity.sql
-WITH asked AS (
-    SELECT btrim(name) AS name
-    FROM unnest(string_to_array(:'entity', '|')) AS name
-), wanted AS (
-    SELECT entity_id FROM core.entity_aliases WHERE lower(alias) IN (SELECT lower(name) FROM asked)
-    UNION
-    SELECT entity_id FROM core.entities WHERE wikidata IN (SELECT upper(name) FROM asked)
-    UNION
-    SELECT entity_id FROM core.entities WHERE entity_id IN (SELECT lower(name) FROM asked)
-)
 SELECT a.published_at,
        s.name                                         AS outlet,
        a.language,
@@ -31,7 +21,7 @@ SELECT a.published_at,
 FROM core.mentions m
 JOIN core.articles a USING (article_id)
 JOIN core.sources s ON s.source_id = a.source_id
-WHERE m.entity_id = ANY (ARRAY(SELECT entity_id FROM wanted))
+WHERE m.entity_id = ANY (ARRAY(SELECT entity_id FROM core.entities_named(:'entity')))
   AND a.published_at >= :'from_day'::date
   AND a.published_at <  :'to_day'::date + 1
 GROUP BY a.article_id, s.name

@@ -16,15 +16,8 @@
 -- then per article mentions_article_idx and events_article_idx; event_participants_pkey.
 --
 --   psql -v entity='Kursk|Kursk region' -v from_day=2025-03-11 -v to_day=2025-03-18 -f sql/queries/coverage_by_perspective.sql
-WITH asked AS (
-    SELECT btrim(name) AS name
-    FROM unnest(string_to_array(:'entity', '|')) AS name
-), wanted AS (
-    SELECT entity_id FROM core.entity_aliases WHERE lower(alias) IN (SELECT lower(name) FROM asked)
-    UNION
-    SELECT entity_id FROM core.entities WHERE wikidata IN (SELECT upper(name) FROM asked)
-    UNION
-    SELECT entity_id FROM core.entities WHERE entity_id IN (SELECT lower(name) FROM asked)
+WITH wanted AS (
+    SELECT entity_id FROM core.entities_named(:'entity')
 ), camps AS (
     SELECT source_id,
            CASE perspective

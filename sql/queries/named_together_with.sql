@@ -10,15 +10,8 @@
 -- entity_pairs_mentioned_together_b_idx (entity_b_id): the entity can be either.
 --
 --   psql -v entity=Q7747 -f sql/queries/named_together_with.sql
-WITH asked AS (
-    SELECT btrim(name) AS name
-    FROM unnest(string_to_array(:'entity', '|')) AS name
-), wanted AS (
-    SELECT entity_id FROM core.entity_aliases WHERE lower(alias) IN (SELECT lower(name) FROM asked)
-    UNION
-    SELECT entity_id FROM core.entities WHERE wikidata IN (SELECT upper(name) FROM asked)
-    UNION
-    SELECT entity_id FROM core.entities WHERE entity_id IN (SELECT lower(name) FROM asked)
+WITH wanted AS (
+    SELECT entity_id FROM core.entities_named(:'entity')
 ), pairs AS (
     SELECT p.entity_a AS entity, p.entity_b_id AS other_id, p.entity_b AS other, p.entity_b_type AS other_type,
            p.articles, p.stories, p.first_published_at, p.last_published_at

@@ -13,19 +13,9 @@
 -- configuration) searches every language alike.
 --
 -- Indexes: quotes_by_speaker_and_day_speaker_idx (speaker_entity_id, day), then each
--- quote by its key; entity_aliases_alias_idx (lower(alias)), entities_wikidata_idx.
+-- quote by its key; those of core.entities_named (entity_aliases_alias_idx, entities_wikidata_idx).
 --
 --   psql -v speaker='Volodymyr Zelenskyy' -v terms=guarantee -v from_day=2025-03-01 -v to_day=2025-03-31 -f sql/queries/speaker_quotes_on_topic.sql
-WITH asked AS (
-    SELECT btrim(name) AS name
-    FROM unnest(string_to_array(:'speaker', '|')) AS name
-), speaker AS (
-    SELECT entity_id FROM core.entity_aliases WHERE lower(alias) IN (SELECT lower(name) FROM asked)
-    UNION
-    SELECT entity_id FROM core.entities WHERE wikidata IN (SELECT upper(name) FROM asked)
-    UNION
-    SELECT entity_id FROM core.entities WHERE entity_id IN (SELECT lower(name) FROM asked)
-)
 SELECT m.day,
        m.speaker,
        m.quote_text,
@@ -37,7 +27,7 @@ SELECT m.day,
 FROM marts.quotes_by_speaker_and_day m
 JOIN core.quotes q ON q.quote_id = m.quote_id
 CROSS JOIN websearch_to_tsquery('english', :'terms') AS query
-WHERE m.speaker_entity_id = ANY (ARRAY(SELECT entity_id FROM speaker))
+WHERE m.speaker_entity_id = ANY (ARRAY(SELECT entity_id FROM core.entities_named(:'speaker')))
   AND m.day >= :'from_day'::date
   AND m.day <  :'to_day'::date + 1
   AND q.search_vector @@ query
