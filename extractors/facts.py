@@ -16,7 +16,7 @@ from extractors.events import Event, find_events
 from extractors.quotes import Quote, find_quotes
 
 #: Version of the facts extractors; stored with every fact row.
-FACTS_VERSION = "facts-2"
+FACTS_VERSION = "facts-3"
 #: Facts are extracted from at most this much text: a 10 MB "article" is a broken page,
 #: and every extractor's time grows with the text.
 MAX_TEXT = 200_000
