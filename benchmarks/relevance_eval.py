@@ -21,7 +21,11 @@ Figures printed (and written with ``--json``):
     and pages: n, positives, predicted positives, tp/fp/fn, precision, recall, F1;
 (b) a keyword-count baseline on the same items (see ``KEYWORD_PATTERN``);
 (c) the pre-fetch filter ``worth_fetching`` on feed items: relevant items it would skip
-    (should be 0) and the share of irrelevant items it skips.
+    (should be 0) and the share of irrelevant items it skips;
+(d) robustness: the demo corpus's war articles rewritten the way features are written —
+    a headline naming neither side, a scene-setting opening before the news, both — and
+    how many the scorer still keeps (long real articles are written like this, the feed
+    items of the development set rarely are).
 
 The exit code is 0 whenever the evaluation ran, whatever the figures.
 """
@@ -243,6 +247,25 @@ def demo_items() -> list[Item]:
     ]
 
 
+#: A scene-setting opening of the kind features start with, naming neither side.
+FEATURE_OPENING = ("The kettle had just boiled when the windows shook. Olena grabbed her two children and ran "
+                   "for the corridor, the only place in the flat without glass. It was the third time that week. ")
+FEATURE_HEADLINE = "The long night"
+REWRITES = {
+    "neutral headline": lambda title, text: (FEATURE_HEADLINE, text),
+    "scene-setting opening": lambda title, text: (title, FEATURE_OPENING + text),
+    "both": lambda title, text: (FEATURE_HEADLINE, FEATURE_OPENING + text),
+}
+
+
+def robustness(items: list[Item], score_article, threshold: float) -> dict[str, tuple[int, int]]:
+    """{rewrite: (war articles still relevant, war articles)} over the demo corpus."""
+    war = [i for i in items if i.label]
+    return {name: (sum(score_article(*rewrite(i.title, i.text), i.language, threshold=threshold).relevant
+                       for i in war), len(war))
+            for name, rewrite in REWRITES.items()}
+
+
 def keyword_hits(item: Item) -> int:
     return len(KEYWORD_PATTERN.findall(f"{item.title}\n{item.text}"))
 
@@ -303,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         scores.append((item, float(result.score)))
     # The project's own demo corpus (labelled by construction: `war:` in each article's front
     # matter), reported apart from the real material: written for the project, not fitted on.
-    for item in demo_items():
+    demo = demo_items()
+    for item in demo:
         result = score_article(item.title, item.text, item.language, threshold=threshold)
         hits = keyword_hits(item)
         scorer["demo"].add(item, bool(result.relevant), result.score)
@@ -342,6 +366,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  relevant feed items skipped:   {len(prefetch_missed)} of {relevant} (should be 0)")
     print(f"  irrelevant feed items skipped: {irrelevant_skipped} of {irrelevant}"
           + ("" if share is None else f" ({share:.1%})"))
+    print()
+    print("(d) robustness: demo war articles rewritten as features, still relevant")
+    robust = robustness(demo, score_article, threshold)
+    for name, (kept, total) in robust.items():
+        print(f"  {name:<24} {kept} of {total}")
 
     sweep = []
     if args.sweep:
@@ -384,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
                 "irrelevant_skipped_share": _round(share),
             },
         }
+        figures["robustness"] = {name: {"kept": kept, "war_articles": total} for name, (kept, total) in robust.items()}
         if sweep:
             figures["sweep"] = sweep
         args.json.parent.mkdir(parents=True, exist_ok=True)

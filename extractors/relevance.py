@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from extractors.spans import sentence_pieces
 
 #: Version of the scoring rules; stored with every score so a change can be re-run.
-SCORER_VERSION = "relevance-2"
+SCORER_VERSION = "relevance-3"
 #: Articles scoring at least this are war articles (configurable: ``NEWSFACTS_RELEVANCE_THRESHOLD``).
 DEFAULT_THRESHOLD = 0.5
 
@@ -50,13 +50,16 @@ UKRAINE_SIDE = _lexicon(
     "kurakhove", "vuhledar", "kostiantynivka", "huliaipole", "siversk",
     "україн*", "украин*", "київ*", "киев*", "зеленськ*", "зеленск*", "харків*", "харьков*", "донецьк*",
     "донецк*", "одес*", "херсон*", "запоріж*", "запорож*", "крим*", "крым*", "луганськ*", "луганск*",
-    "зсу", "всу",
+    "одещин*", "донеччин*", "луганщин*", "сумщин*", "сумськ*", "сумск*", "чернігів*", "чернигов*",
+    "миколаїв*", "николаев*", "дніпр*", "днепр*", "покровськ*", "покровск*", "бахмут*", "маріупол*",
+    "мариупол*", "севастопол*", "куп'янськ*", "купянск*", "зсу", "всу",
 )
 RUSSIA_SIDE = _lexicon(
     "russia*", "moscow*", "kremlin*", "putin*", "peskov", "lavrov", "shoigu", "belousov", "gerasimov",
     "medvedev", "zakharova", "ushakov", "kursk", "belgorod", "bryansk", "wagner", "prigozhin",
     "kadyrov", "rosatom",
-    "росси*", "росія*", "росії*", "російськ*", "российск*", "москв*", "кремл*", "путин*", "путін*",
+    "росси*", "росія*", "росії*", "російськ*", "российск*", "росіян*", "рф", "москв*", "кремл*",
+    "путин*", "путін*",
 )
 #: Words of war that mean war next to either party ("Russian troops", "a ceasefire in Ukraine").
 WAR_TERMS = _lexicon(
@@ -68,12 +71,12 @@ WAR_TERMS = _lexicon(
     "mobiliz*", "conscript*", "pows", "prisoners of war", "prisoner swap*", "prisoner exchange*",
     "war crime*", "sanction*", "shadow fleet", "air defen*", "himars", "atacms", "patriot", "f-16*",
     "storm shadow", "leopard", "abrams", "shahed*", "geran*", "iskander*", "kinzhal*", "taurus",
-    "glide bomb*", "security guarantee*", "coalition of the willing", "energy infrastructure",
+    "glide bomb*", "air raid*", "air-raid*", "bomb shelter*", "security guarantee*", "coalition of the willing", "energy infrastructure",
     "power grid", "blackout*", "nuclear power plant", "iaea", "incursion*", "casualt*", "aggression",
     "війн*", "войн*", "вторгн*", "вторжен*", "обстріл*", "обстрел*", "ракет*", "дрон*", "безпілот*",
     "беспилот*", "фронт*", "окупац*", "оккупац*", "окупант*", "оккупант*", "мобіліз*", "мобилиз*",
     "перемир*", "санкці*", "санкци*", "військ*", "войск*", "полон*", "пленн*", "ппо", "пво",
-    "призыв*", "призов*", "повестк*", "повістк*",
+    "призыв*", "призов*", "повестк*", "повістк*", "авіабомб*", "авиабомб*",
 )
 #: Words that mean war next to Ukraine, but not next to Russia alone, which has other
 #: conflicts and crimes (Syria, poisonings, arms deals) that are not this war.
@@ -82,7 +85,17 @@ CONFLICT_TERMS = _lexicon(
     "arms", "ammunition", "munition*", "nato", "battle*", "fighting", "combat*", "defence*", "defense*",
     "refugee*", "displaced", "grain", "deport*", "negotiat*", "talks", "destruction", "destroyed",
     "defend*",
-    "атак*", "удар*", "загибл*", "погиб*", "військов*", "военн*", "переговор*", "біжен*", "беженц*",
+    "атак*", "удар*", "загибл*", "погиб*", "поранен*", "ранен*", "бомб*", "вибух*", "взрыв*", "військов*",
+    "военн*", "переговор*", "біжен*", "беженц*",
+)
+#: Violence and its toll: in an article already about the war, a sentence saying "after
+#: Tuesday's strike" or "two people were injured" is part of it. (Not "military", "defence",
+#: "talks": defence budgets and summits use those without the war being the subject.)
+HARM_TERMS = _lexicon(
+    "strike", "strikes", "killed", "wounded", "injured", "bomb*", "explosion*",
+    "blast*", "debris", "shot down", "intercept*", "evacuat*",
+    "атак*", "удар*", "загибл*", "погиб*", "поранен*", "ранен*", "вибух*", "взрыв*", "уламк*", "обломк*",
+    "збит*", "сбит*", "евакуац*", "эвакуац*",
 )
 #: Phrases that name the war itself: a sentence holding one is about the war whatever else it says.
 WAR_NAMED = re.compile(
@@ -92,7 +105,7 @@ WAR_NAMED = re.compile(
     r"|ukraine['’]s\s+(?:war|defen[cs]e|armed forces|forces|troops|military|army|counteroffensive|front)"
     r"|(?:russia|russo)[- ‐–]ukrain\w*\s+(?:war|conflict)|ukraine\s+war\b|war\s+in\s+(?:eastern\s+)?ukraine"
     r"|full[- ]scale\s+(?:war|invasion)|special\s+military\s+operation"
-    r"|(?:russian|ukrainian)\s+(?:forces|troops|army|military|soldiers|drones?|missiles?|shelling|"
+    r"|(?:russian|ukrainian)\s+(?:forces|troops|army|military|soldiers|drones?|missiles?|(?:glide\s+)?bombs?|shelling|"
     r"air\s+defen[cs]es?|armed\s+forces|strikes?|attacks?|offensive|counteroffensive|defenders|"
     r"occupation|occupiers|invasion|aggression|prisoners|pows|commanders?|brigades?|units?)"
     r"|coalition\s+of\s+the\s+willing|zaporizhzhia\s+nuclear|grain\s+(?:corridor|deal|initiative)"
@@ -157,7 +170,13 @@ class Relevance:
     reasons: tuple[str, ...]
 
 
+#: Paragraphs glued without a space ("...defence summit.In the year since"), as feeds'
+#: full content often comes: a lowercase word, a full stop, a capital.
+_GLUED = re.compile(r"(?<=[a-z][.!?])(?=[A-Z][a-z])|(?<=[a-z][.!?][”\"’])(?=[A-Z][a-z])")
+
+
 def _sentences(text: str) -> list[str]:
+    text = _GLUED.sub(" ", text)
     return [s for s in (part.strip() for part in sentence_pieces(text)) if len(s) > 2]
 
 
@@ -170,6 +189,11 @@ def _is_war_sentence(sentence: str) -> bool:
     if not (ukraine or RUSSIA_SIDE.search(sentence)):
         return False
     return bool(WAR_TERMS.search(sentence) or (ukraine and CONFLICT_TERMS.search(sentence)))
+
+
+def _war_words(sentence: str) -> bool:
+    """War words alone, for sentences of an article whose subject is already the war."""
+    return bool(WAR_TERMS.search(sentence) or HARM_TERMS.search(sentence))
 
 
 def _war_consequence(text: str) -> bool:
@@ -189,6 +213,13 @@ def _history_only(text: str) -> bool:
 _SHORT = 3
 #: The headline weighs as much as this many body sentences in the share of war sentences.
 _HEADLINE_WEIGHT = 3
+#: The lead: where a news story states its subject.
+_LEAD = 3
+#: Features often open on a scene before the news: the war showing up in these first
+#: sentences still sets it as the subject for what follows.
+_OPENING = 6
+#: A war share this high is a main subject even when the lead is elsewhere.
+_MAIN_SHARE = 0.3
 
 
 def score_article(title: str, text: str, language: str | None = None,
@@ -201,13 +232,13 @@ def score_article(title: str, text: str, language: str | None = None,
         title_war, war = unit, [unit] * len(sentences)
     else:
         title_war, war = _is_war_sentence(title), [_is_war_sentence(s) for s in sentences]
-        if title_war or any(war[:3]):
+        if title_war or any(war[:_OPENING]):
             # Once the headline or lead has set the war as the subject, later sentences need
             # not name a party again ("Drones hit three districts overnight").
-            war = [w or bool(WAR_TERMS.search(OTHER_WARS.sub(" ", s))) for w, s in zip(war, sentences)]
+            war = [w or _war_words(OTHER_WARS.sub(" ", s)) for w, s in zip(war, sentences)]
     n_war = sum(war)
     share = (_HEADLINE_WEIGHT * title_war + n_war) / (_HEADLINE_WEIGHT + len(sentences))
-    lead = sum(war[:3])
+    lead = sum(war[:_LEAD])
     whole = f"{title}\n{text or ''}"
     named = len(WAR_NAMED.findall(whole)) + sum(map(_war_consequence, [title, *sentences]))
     both_sides = bool(UKRAINE_SIDE.search(whole) and RUSSIA_SIDE.search(whole))
@@ -226,8 +257,8 @@ def score_article(title: str, text: str, language: str | None = None,
         z += 0.5 * math.log1p(n_war)
     if lead:
         z += 0.8 * min(lead, 2)
-        reasons.append(f"lead: {lead} of the first {min(3, len(sentences))} sentences about the war")
-    elif not title_war and len(sentences) > _SHORT:
+        reasons.append(f"lead: {lead} of the first {min(_LEAD, len(sentences))} sentences about the war")
+    elif not title_war and len(sentences) > _SHORT and share < _MAIN_SHARE:
         # A main subject shows in the headline or the lead; the war only further down is a side topic.
         z -= 1.0
         reasons.append("war absent from headline and lead")

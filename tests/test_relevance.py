@@ -144,3 +144,49 @@ def test_a_doping_ban_is_not_the_war():
         "test for meldonium. WADA said the sample was collected in training last spring. The athlete's "
         "coach said the team would appeal to the Court of Arbitration for Sport.")
     assert not result.relevant, result
+
+
+FEATURE = (
+    "The night shift",
+    "The kettle in the staff room is never off. Nurses come and go in pairs, and the radio plays low. "
+    "Nobody mentions the weather. "
+    "At Kharkiv's regional hospital, the night shift now begins with the air-raid siren. Russian glide "
+    "bombs struck the city's Kyivskyi district twice this week, and the wounded arrive within minutes. "
+    "Dr Iryna Melnyk, who runs the trauma unit, said 34 people had been treated after Tuesday's strike. "
+    "The hospital moved its operating theatres to the basement in 2022. Generators run whenever the power "
+    "grid fails after an attack. Staff sleep on camp beds between shifts. Some surgeons have left for "
+    "Lviv or abroad; others came back. Melnyk said drones now arrive more often than missiles. "
+    "The regional governor said air defences shot down most of them.",
+)
+FOOD_FEATURE = (
+    "A new bakery on Andriivskyi Descent",
+    "The queue starts before eight. A woman in a red coat counts coins; a student reads on his phone. "
+    "The smell of rye reaches the street. Olha Bondar opened her bakery in Kyiv's Podil district in "
+    "January, in a building that housed a bookshop for 30 years. She trained in Lyon and returned with "
+    "a sourdough starter she has kept alive for a decade. Her croissants sell out by ten. Rents in the "
+    "area have risen, she said, and suppliers are harder to find since the war began. The bakery employs "
+    "six people and plans a second shop on the left bank. Bondar said she wanted to bake bread that "
+    "people would cross the city for. On Saturdays she runs a class for children.",
+)
+
+
+def test_a_feature_that_opens_on_a_scene_is_judged_by_what_follows():
+    """Feature writers set a scene before the news: the war arriving in the next sentences,
+    and filling the rest, still makes it the subject — while a scene followed by another
+    subject, with the war in passing, does not."""
+    feature = score_article(*FEATURE)
+    assert feature.relevant, feature
+    assert not any("absent from headline and lead" in r for r in feature.reasons)
+    food = score_article(*FOOD_FEATURE)
+    assert not food.relevant, food
+
+
+def test_ukrainian_region_names_in_their_own_forms_count_as_ukraine():
+    # "Одещина" (the Odesa region) and "росіяни" (Russians) are how Ukrainian outlets write them.
+    result = score_article("Нічна атака на Одещину: четверо поранених",
+                           "Уночі росіяни атакували Одещину дронами. Пошкоджено енергооб'єкти. "
+                           "Четверо людей поранені, повідомив голова ОВА.", language="uk")
+    assert result.relevant, result
+    assert not score_article("Одещина готується до туристичного сезону",
+                             "На узбережжі відкриваються нові кав'ярні та готелі. Туристів чекають з червня.",
+                             language="uk").relevant
