@@ -1,6 +1,6 @@
 """The data dictionary (``docs/data_dictionary.md``), written from the database itself.
 
-The comments on schemas, tables and columns (``COMMENT ON`` in ``sql/migrations`` and
+The comments on schemas, tables, columns and functions (``COMMENT ON`` in ``sql/migrations`` and
 ``sql/marts``) are the one place the warehouse is documented; this renders them as
 Markdown for people without psql, so the document cannot say what the database does not. A test regenerates it from a
 freshly migrated warehouse and fails when the committed copy differs.
@@ -17,6 +17,7 @@ from newsfacts import settings
 #: Documented schemas, in reading order: what analysts query first, then the pipeline's own.
 SCHEMAS = ("core", "marts", "raw", "ops")
 CATALOG_QUERY = settings.SQL_DIR / "data_dictionary.sql"
+FUNCTIONS_QUERY = settings.SQL_DIR / "data_dictionary_functions.sql"
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,21 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Function:
+    name: str
+    arguments: str
+    result: str
+    comment: str | None
+    analyst_calls: bool
+
+
+@dataclass(frozen=True)
 class Schema:
     name: str
     comment: str | None
     analyst_reads: bool
     relations: list[Relation]
+    functions: list[Function]
 
 
 def read_catalog(conn) -> list[Schema]:
@@ -48,13 +59,17 @@ def read_catalog(conn) -> list[Schema]:
     cur = conn.execute(CATALOG_QUERY.read_text(encoding="utf-8"), {"schemas": list(SCHEMAS)})
     names = [d.name for d in cur.description]
     rows = [dict(zip(names, row)) for row in cur.fetchall()]
+    functions: dict[str, list[Function]] = {}
+    for schema, *fields in conn.execute(FUNCTIONS_QUERY.read_text(encoding="utf-8"), {"schemas": list(SCHEMAS)}):
+        functions.setdefault(schema, []).append(Function(*fields))
     schemas = []
     for name, schema_rows in groupby(rows, key=itemgetter("schema")):
         schema_rows = list(schema_rows)
         relations = [_relation(list(relation_rows))
                      for relation, relation_rows in groupby(schema_rows, key=itemgetter("relation"))
                      if relation is not None]
-        schemas.append(Schema(name, schema_rows[0]["schema_comment"], schema_rows[0]["analyst_reads"], relations))
+        schemas.append(Schema(name, schema_rows[0]["schema_comment"], schema_rows[0]["analyst_reads"], relations,
+                              functions.get(name, [])))
     return schemas
 
 
@@ -97,4 +112,9 @@ def render(schemas: list[Schema]) -> str:
             ]
             lines += [f"| `{c.name}` | {_cell(c.type)} | {'yes' if c.nullable else 'no'} | {_cell(c.comment)} |"
                       for c in relation.columns]
+        if schema.functions:
+            lines += ["", f"### Functions in {schema.name}", "",
+                      "| function | returns | analyst may call | comment |", "|---|---|---|---|"]
+            lines += [f"| `{schema.name}.{f.name}({_cell(f.arguments)})` | {_cell(f.result)} | "
+                      f"{'yes' if f.analyst_calls else 'no'} | {_cell(f.comment)} |" for f in schema.functions]
     return "\n".join(lines) + "\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 
-from newsfacts.dictionary import SCHEMAS, Column, Relation, Schema, render
+from newsfacts.dictionary import SCHEMAS, Column, Function, Relation, Schema, render
 
 COMMITTED = Path(__file__).parent.parent / "docs" / "data_dictionary.md"
 
@@ -27,11 +27,15 @@ UNCOMMENTED = """
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     WHERE n.nspname = ANY (%(schemas)s) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
       AND col_description(c.oid, a.attnum) IS NULL
+    UNION ALL
+    SELECT 'function ' || n.nspname || '.' || p.proname
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = ANY (%(schemas)s) AND obj_description(p.oid, 'pg_proc') IS NULL
     ORDER BY 1
 """
 
 
-def test_every_schema_table_view_and_column_has_a_comment(warehouse):
+def test_every_schema_table_view_column_and_function_has_a_comment(warehouse):
     with psycopg.connect(warehouse) as conn:
         missing = [name for (name,) in conn.execute(UNCOMMENTED, {"schemas": list(SCHEMAS)})]
     assert missing == [], "add COMMENT ON in a new migration for: " + ", ".join(missing)
@@ -53,10 +57,12 @@ def test_dictionary_lists_columns_in_order_and_keeps_table_cells_intact():
             Column("article_id", "bigint", False, "Surrogate key."),
             Column("note", "text", True, "Either | or\nboth."),
         ]),
-    ])
-    markdown = render([schema, Schema("marts", None, True, [])])
+    ], [Function("entities_named", "names text", "TABLE(entity_id text)", "Ids of a | b.", True)])
+    markdown = render([schema, Schema("marts", None, True, [], [])])
     table = markdown[markdown.index("| column |"):].splitlines()
     assert table[2:4] == ["| `article_id` | bigint | no | Surrogate key. |",
                           "| `note` | text | yes | Either \\| or both. |"]
     assert "*table* — One row per article." in markdown
     assert "\n## marts\n" in markdown and "No tables or views yet." in markdown
+    assert "| `core.entities_named(names text)` | TABLE(entity_id text) | yes | Ids of a \\| b. |" in markdown
+    assert "Functions in marts" not in markdown
