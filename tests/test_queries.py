@@ -232,7 +232,7 @@ def test_what_zelenskyy_said_about_security_guarantees_in_march(analyst, corpus_
     assert rows
     example = queries.example("speaker_quotes_on_topic")
     first, last = date.fromisoformat(example["from_day"]), date.fromisoformat(example["to_day"])
-    zelenskyy = entity_ids(corpus_warehouse, "Q3881680")
+    zelenskyy = entity_ids(corpus_warehouse, "Q3874799")
     assert zelenskyy == {"person/volodymyr-zelenskyy"}
 
     said = defaultdict(set)  # (day, words, direct) -> outlets
@@ -246,7 +246,7 @@ def test_what_zelenskyy_said_about_security_guarantees_in_march(analyst, corpus_
     assert {r["speaker"] for r in rows} == {"Volodymyr Zelenskyy"}
 
     # The same answer whatever the speaker is called: QID, registry id, Cyrillic, any case.
-    for speaker in ("Q3881680", "person/volodymyr-zelenskyy", "Володимир Зеленський", "владимир зеленский",
+    for speaker in ("Q3874799", "person/volodymyr-zelenskyy", "Володимир Зеленський", "владимир зеленский",
                     "VOLODYMYR ZELENSKY", "Nobody Atall | Vladimir Zelensky"):
         assert run(analyst, "speaker_quotes_on_topic", speaker=speaker) == rows, speaker
 
@@ -458,7 +458,7 @@ def test_events_timeline(analyst, corpus_warehouse):
 def test_articles_naming_an_entity_by_qid_or_any_spelling(analyst, corpus_warehouse, fixture_server):
     first, last = example_day("articles_naming_entity", "from_day"), example_day("articles_naming_entity", "to_day")
     rows = run(analyst, "articles_naming_entity")
-    (zelenskyy,) = entity_ids(corpus_warehouse, "Q3881680")
+    (zelenskyy,) = entity_ids(corpus_warehouse, "Q3874799")
     mentions = defaultdict(list)
     for m in stored(corpus_warehouse, "SELECT m.article_id, m.entity_id, m.surface, a.published_at, a.title "
                                       "FROM core.mentions m JOIN core.articles a USING (article_id)"):
@@ -468,7 +468,7 @@ def test_articles_naming_an_entity_by_qid_or_any_spelling(analyst, corpus_wareho
                 for (published, _, title), surfaces in mentions.items()]
     assert_ranked(rows, expected, lambda r: (-r["published_at"].timestamp(),), lambda r: (r["published_at"], r["title"]))
     for spelling in ("Volodymyr Zelenskyy", "vladimir zelensky", "Володимир Зеленський", "Владимир Зеленский",
-                     "person/volodymyr-zelenskyy", "q3881680"):
+                     "person/volodymyr-zelenskyy", "q3874799"):
         assert run(analyst, "articles_naming_entity", entity=spelling) == rows, spelling
     assert run(analyst, "articles_naming_entity", entity="Zelenskyy's cat") == []
 

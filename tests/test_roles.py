@@ -56,7 +56,7 @@ def test_an_analyst_reads_core_and_marts_and_nothing_else(pipeline_env, server, 
         articles = conn.execute("SELECT count(*) FROM core.articles").fetchone()[0]
         assert conn.execute(f"SELECT articles FROM {PROBE_MART}").fetchone()[0] == articles
         assert conn.execute("SELECT count(*) FROM core.story_events").fetchone()[0] > 0
-        assert sorted(conn.execute("SELECT entity_id FROM core.entities_named('q3881680 | Kyiv')")) == [
+        assert sorted(conn.execute("SELECT entity_id FROM core.entities_named('q3874799 | Kyiv')")) == [
             ("person/volodymyr-zelenskyy",), ("place/kyiv",)]
 
         for relation in _relations(conn, ("raw", "ops")):  # the catalog is public, the rows are not

@@ -24,7 +24,7 @@ BEGIN ATOMIC
     UNION
     SELECT e.entity_id FROM core.entities e WHERE e.entity_id IN (SELECT lower(name) FROM asked);
 END;
-COMMENT ON FUNCTION core.entities_named(text) IS 'Registry ids (core.entities.entity_id) of what an analyst typed: a name as any outlet writes it, in Latin or Cyrillic letters (core.entity_aliases, whatever the case), a Wikidata QID (Q3881680, whatever the case) or a registry id (person/volodymyr-zelenskyy); several separated by | are read as one list, blanks around each trimmed. Each id once, in no order; none for no match or null. Use in FROM (SELECT entity_id FROM core.entities_named(...)) so that it is inlined. Executable by newsfacts_analyst and newsfacts_loader.';
+COMMENT ON FUNCTION core.entities_named(text) IS 'Registry ids (core.entities.entity_id) of what an analyst typed: a name as any outlet writes it, in Latin or Cyrillic letters (core.entity_aliases, whatever the case), a Wikidata QID (Q3874799, whatever the case) or a registry id (person/volodymyr-zelenskyy); several separated by | are read as one list, blanks around each trimmed. Each id once, in no order; none for no match or null. Use in FROM (SELECT entity_id FROM core.entities_named(...)) so that it is inlined. Executable by newsfacts_analyst and newsfacts_loader.';
 
 -- Functions are executable by PUBLIC unless revoked; like the tables of core, this one is
 -- for the two roles of 0006_analyst_access.sql (and the owner).

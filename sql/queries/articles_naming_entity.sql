@@ -1,7 +1,7 @@
 -- Which articles named Zelenskyy between 14 and 16 March 2025, newest first?
 --
 -- Any person, place, organisation, weapon or group of the registry. entity: its
--- Wikidata QID (Q3881680), its registry id (person/volodymyr-zelenskyy) or any spelling
+-- Wikidata QID (Q3874799), its registry id (person/volodymyr-zelenskyy) or any spelling
 -- an outlet uses, in Latin or Cyrillic letters ('Volodymyr Zelensky', 'Володимир
 -- Зеленський', 'Владимир Зеленский'; core.entity_aliases, whatever the case); several
 -- separated by | are read as one. Per article: how often it names the entity and how
@@ -10,7 +10,7 @@
 -- Indexes: those of core.entities_named (entity_aliases_alias_idx, entities_wikidata_idx),
 -- mentions_entity_idx, then each article by its key.
 --
---   psql -v entity=Q3881680 -v from_day=2025-03-14 -v to_day=2025-03-16 -f sql/queries/articles_naming_entity.sql
+--   psql -v entity=Q3874799 -v from_day=2025-03-14 -v to_day=2025-03-16 -f sql/queries/articles_naming_entity.sql
 SELECT a.published_at,
        s.name                                         AS outlet,
        a.language,
