@@ -139,36 +139,55 @@ def served_day(n: int, seed: int, latency: float, workdir: Path):
 
     corpus = generate(n, seed, DAY)
     sites = write_sites(corpus, workdir / f"sites-{n}")
+    with bench_server(workdir / f"sites-{n}", latency) as (server, bases):
+        feeds = write_sources(corpus, {slug: bases[slug] for slug in sites}, workdir / f"sources-{n}.yml")
+        env = pipeline_environment(workdir / f"sources-{n}.yml", workdir / "home", bases)
+        yield corpus, env, list(feeds.values()), server.pid
+
+
+@contextmanager
+def bench_server(sites_dir: Path, latency: float, extra_args: tuple[str, ...] = ()):
+    """``newsfacts.bench_server`` serving ``sites_dir`` in its own process; yields
+    (the process, {outlet slug: base URL}). The process's stdin and stdout stay open for
+    its commands (see the module)."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "newsfacts.bench_server", str(workdir / f"sites-{n}"), "--latency", str(latency)],
+        [sys.executable, "-m", "newsfacts.bench_server", str(sites_dir), "--latency", str(latency), *extra_args],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
     )
     try:
         line = server.stdout.readline()
         if not line:
             raise RuntimeError("the bench server did not start")
-        bases = json.loads(line)
-        outlets = {o.slug: o for o in corpus.outlets}
-        feeds = {slug: bases[slug] + outlets[slug].feed_path for slug in sorted(sites)}
-        sources = {"sources": [
-            {"slug": slug, "name": outlets[slug].name, "feed_url": url, "language": "en", "country": "GB",
-             "perspective": "international", "discovery": {"robots": False, "gdelt": False}}
-            for slug, url in feeds.items()
-        ]}
-        import yaml
-
-        sources_file = workdir / f"sources-{n}.yml"
-        sources_file.write_text(yaml.safe_dump(sources, allow_unicode=True), encoding="utf-8")
-        env = dict(BENCH_ENVIRONMENT)
-        env.update({"NEWSFACTS_SOURCES": str(sources_file), "NEWSFACTS_HOME": str(workdir / "home")})
-        env.update(_loopback_allowance(bases))
-        yield corpus, env, list(feeds.values()), server.pid
+        yield server, json.loads(line)
     finally:
         server.stdin.close()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def write_sources(corpus, bases: dict[str, str], sources_file: Path) -> dict[str, str]:
+    """The sources file of the served outlets (no robots/GDELT discovery); {slug: feed URL}."""
+    import yaml
+
+    outlets = {o.slug: o for o in corpus.outlets}
+    feeds = {slug: bases[slug] + outlets[slug].feed_path for slug in sorted(bases)}
+    sources = {"sources": [
+        {"slug": slug, "name": outlets[slug].name, "feed_url": url, "language": "en", "country": "GB",
+         "perspective": "international", "discovery": {"robots": False, "gdelt": False}}
+        for slug, url in feeds.items()
+    ]}
+    sources_file.write_text(yaml.safe_dump(sources, allow_unicode=True), encoding="utf-8")
+    return feeds
+
+
+def pipeline_environment(sources_file: Path, home: Path, bases: dict[str, str]) -> dict[str, str]:
+    """The environment of the pipeline's tasks against the served outlets."""
+    env = dict(BENCH_ENVIRONMENT)
+    env.update({"NEWSFACTS_SOURCES": str(sources_file), "NEWSFACTS_HOME": str(home)})
+    env.update(_loopback_allowance(bases))
+    return env
 
 
 def _loopback_allowance(bases: dict[str, str]) -> dict[str, str]:
@@ -246,7 +265,7 @@ def child_stage(args: dict) -> dict:
     started = time.perf_counter()
     from newsfacts.window import Window
 
-    window, dsn, run_id = Window.day(date.fromisoformat(args["day"])), args["dsn"], "bench"
+    window, dsn, run_id = Window.day(date.fromisoformat(args["day"])), args["dsn"], args.get("run_id", "bench")
     stage = args["stage"]
     if stage == "poll_feeds":
         from newsfacts.poll import poll_feeds
@@ -266,6 +285,18 @@ def child_stage(args: dict) -> dict:
     elif stage == "extract_facts":
         from newsfacts.load_facts import load_facts
         call = lambda: load_facts(dsn, run_id)  # noqa: E731
+    elif stage == "record_metrics":  # not timed by the bench; the soak runs it, as the DAG does
+        from newsfacts.run_metrics import check_run, record_metrics
+
+        def call():
+            summaries = record_metrics(dsn, window, run_id)
+            check_run(summaries)  # the DAG fails the run when every source failed
+            failures: dict[str, int] = {}
+            for summary in summaries:
+                for reason, count in (summary.failures or {}).items():
+                    failures[reason] = failures.get(reason, 0) + count
+            return {"sources": len(summaries), "sources_failed": sum(s.failed for s in summaries),
+                    "pages_failed": sum(s.pages_failed for s in summaries), "failures": failures}
     else:
         raise ValueError(stage)
     imported = time.perf_counter()
@@ -577,24 +608,38 @@ def check_warehouse(dsn: str, truth: dict) -> dict:
     return result
 
 
-def run_pipeline(dbs: Databases, label: str, env: dict, snapshot_before_load: bool = False) -> tuple[dict, str, str | None]:
-    """The DAG's tasks, each in its own process, against a fresh database."""
+def prepare_warehouse(dsn: str, env: dict) -> None:
+    """The DAG's prepare_warehouse on a database made from the migrated template: the sources."""
     from extractors.sources import load_sources
     from newsfacts.sync_sources import sync_sources
     from newsfacts.warehouse import connect
 
+    with connect(dsn) as conn:
+        sync_sources(conn, load_sources(Path(env["NEWSFACTS_SOURCES"])))
+
+
+def run_stage(stage: str, dsn: str, env: dict, day: date = DAY, run_id: str = "bench") -> dict:
+    """One task of news_nightly in its own process, with the CPU of the database's backends."""
+    import psycopg
+
+    dbname = psycopg.conninfo.conninfo_to_dict(dsn)["dbname"]
+    with BackendCpu(dbname) as backends:
+        result = _child("stage", {"stage": stage, "dsn": dsn, "day": day.isoformat(), "run_id": run_id},
+                        {**env, "WAREHOUSE_DSN": dsn})
+    result["postgres_cpu"] = backends.seconds
+    return result
+
+
+def run_pipeline(dbs: Databases, label: str, env: dict, snapshot_before_load: bool = False) -> tuple[dict, str, str | None]:
+    """The DAG's tasks, each in its own process, against a fresh database."""
     name = dbs.fresh(label)
     dsn = _dsn_for(name)
-    with connect(dsn) as conn:  # prepare_warehouse (migrations come with the template)
-        sync_sources(conn, load_sources(Path(env["NEWSFACTS_SOURCES"])))
+    prepare_warehouse(dsn, env)  # migrations come with the template
     stages, snapshot = {}, None
     for stage in STAGES:
         if stage == "load_articles" and snapshot_before_load:
             snapshot = dbs.fresh(label + "_preload", template=name)
-        with BackendCpu(name) as backends:
-            stages[stage] = _child("stage", {"stage": stage, "dsn": dsn, "day": DAY.isoformat()},
-                                   {**env, "WAREHOUSE_DSN": dsn})
-        stages[stage]["postgres_cpu"] = backends.seconds
+        stages[stage] = run_stage(stage, dsn, env)
     return stages, name, snapshot
 
 

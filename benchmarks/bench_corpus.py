@@ -419,15 +419,21 @@ def outlet_count(n: int) -> int:
     return max(4, min(250, round(n / ARTICLES_PER_OUTLET)))
 
 
-def generate(n: int, seed: int = 0, day: date = date(2025, 3, 15), outlets: int | None = None) -> BenchCorpus:
+def generate(n: int, seed: int = 0, day: date = date(2025, 3, 15), outlets: int | None = None, *,
+             outlet_seed: int | None = None, taken: set[tuple[str, int]] | None = None) -> BenchCorpus:
+    """The day (see the module docstring). For several days by the same outlets (the soak,
+    ``soak.py``): the same ``outlet_seed`` gives the same outlets whatever ``seed``, and
+    ``taken`` holds the (outlet, article number) pairs of the days before, which this day
+    avoids (and adds its own to), so no URL or feed GUID of an outlet is used twice."""
     rng = random.Random(seed)
     writer = _Writer(rng)
     count = outlets or outlet_count(n)
     names, bench_outlets = set(), []
     template_names = list(TEMPLATES)
+    names_rng = rng if outlet_seed is None else random.Random(outlet_seed)
     for i in range(count):
         while True:
-            name = f"The {rng.choice(NAME_A)} {rng.choice(NAME_B)}"
+            name = f"The {names_rng.choice(NAME_A)} {names_rng.choice(NAME_B)}"
             if name not in names:
                 names.add(name)
                 break
@@ -500,15 +506,16 @@ def generate(n: int, seed: int = 0, day: date = date(2025, 3, 15), outlets: int 
         ))
     for article in made:
         article.__dict__.pop("_scene", None)
-    _unique_numbers(made)
+    _unique_numbers(made, taken)
     corpus.articles = sorted(made, key=lambda a: (a.published, a.key))
     return corpus
 
 
-def _unique_numbers(articles: list[BenchArticle]) -> None:
+def _unique_numbers(articles: list[BenchArticle], taken: set[tuple[str, int]] | None = None) -> None:
     """Two articles of one outlet with the same number would share a feed GUID (one
-    entry, by the feed's own account): give the second another slug."""
-    taken: set[tuple[str, int]] = set()
+    entry, by the feed's own account): give the second another slug. ``taken``: numbers
+    already used (by earlier days), updated in place."""
+    taken = set() if taken is None else taken
     renamed: dict[str, str] = {}
     for article in articles:
         old = article.key

@@ -176,7 +176,10 @@ class WarehouseIndex:
     def __init__(self, cur: psycopg.Cursor, reopened: _Reopened | None = None,
                  fingerprints: FingerprintCache | None = None):
         self._cur = cur
-        self._fingerprints: dict[str, Fingerprint] = {}
+        #: Candidates' fingerprints come from this bounded cache only: keeping every
+        #: candidate of a batch as well (a dict per transaction) made the stage's memory
+        #: grow with the warehouse's history, some 230 MB a batch after ten nights of the
+        #: soak (benchmarks/soak.py), as ever more old articles share a band.
         self._known = fingerprints or FingerprintCache(0)
         self._reopened = reopened or _Reopened()
         #: Story terms of the neighbours read in this transaction (see :class:`StoryNeighbours`),
@@ -218,13 +221,8 @@ class WarehouseIndex:
             "WHERE article_id = ANY(%s) AND duplicate_group_id IS NOT NULL ORDER BY article_id",
             (ids,),
         ).fetchall()
-        found = []
-        for article_id, group, title, body in rows:
-            key = str(article_id)
-            if key not in self._fingerprints:
-                self._fingerprints[key] = self._known.get(article_id, f"{title}\n{body}")
-            found.append((key, str(group), self._fingerprints[key]))
-        return found
+        return [(str(article_id), str(group), self._known.get(article_id, f"{title}\n{body}"))
+                for article_id, group, title, body in rows]
 
     def add(self, doc: Document, fp: Fingerprint, group: str | None) -> str:
         if group is None and (previous := self._reopened.vacant(self._cur, "duplicate_group_id", doc.id)):
@@ -233,7 +231,6 @@ class WarehouseIndex:
             group = str(self._cur.execute(
                 "INSERT INTO core.duplicate_groups DEFAULT VALUES RETURNING duplicate_group_id").fetchone()[0])
         store_fingerprint(self._cur, int(doc.id), fp)
-        self._fingerprints[doc.id] = fp
         return group
 
     def canonical(self, group: str) -> str:
