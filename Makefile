@@ -59,8 +59,8 @@ bench-quick: $(STAMP)
 
 ## Soak: SOAK_DAYS nights in a row of SOAK_ITEMS feed items by SOAK_FEEDS outlets, 5 % of the
 ## pages failing and 1 % too slow; checks that memory stays flat, every failure is recorded with
-## its reason and nothing valid is lost (5-10 minutes a night of 1,000 items on 2 cores; see
-## benchmarks/soak.py). SOAK_ARGS adds options, e.g. SOAK_ARGS="--fail-share 0.1".
+## its reason and nothing valid is lost (about 5 minutes a night of 1,000 items, 10 of 2,000, on
+## 2 cores; see benchmarks/README.md, "Soak"). SOAK_ARGS adds options, e.g. SOAK_ARGS="--fail-share 0.1".
 .PHONY: soak
 SOAK_DAYS  ?= 10
 SOAK_ITEMS ?= 2000
