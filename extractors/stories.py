@@ -9,10 +9,12 @@ TF-IDF cosine where document frequencies come from the articles of the same days
 names every war article carries (Ukraine, Russia, Kyiv) weigh little and the ones that
 single out an event weigh a lot.
 
-An article joins the story most similar to it among the stories of the articles published
-within a day of it, when the similarity reaches :data:`MIN_SIMILARITY`; else it starts a
-story. Members of one
-duplicate group always share a story.
+An article joins the story most similar to it among the stories whose first report was
+published within a day of it (:func:`open_to`), when the similarity reaches
+:data:`MIN_SIMILARITY`; else it starts a story. Bounding a story by its first report, not
+by its latest member, keeps a running subject (the talks, the front near one town) from
+chaining day after day into one endless story. Members of one duplicate group always
+share a story, whenever the copy appeared.
 """
 
 from __future__ import annotations
@@ -139,17 +141,20 @@ def best_story(terms: dict[str, float], neighbours: list[StoryCandidate],
 
 #: Neighbours added at once beyond this many are summed in one pass (see StoryIndex._add_all).
 _BULK = 32
+#: A centroid weight this close to zero is a member's weight taken away again, not a term.
+_GONE = 1e-12
 
 
 class StoryIndex:
-    """:func:`best_story` for a neighbour list that grows at its end from one call to the next.
+    """:func:`best_story` for a neighbour list that changes a little from one call to the next.
 
-    Articles are placed in publication order, so each article's neighbours are the
-    previous article's plus the articles placed since, appended. Recomputing the document
-    frequencies and every story's centroid and norm on every call makes a day of N
-    articles cost N² (at 10,000 articles a day, most of the dedupe task). This keeps them
-    and adds only the new neighbours; when the list is not an extension of the previous one
-    (a neighbour left the window, changed story or was inserted earlier), it starts over.
+    Articles are placed in publication order, so each article's neighbours are mostly the
+    previous article's: a few placed since, a few whose story has left the window.
+    Recomputing the document frequencies and every story's centroid and norm on every call
+    makes a day of N articles cost N² (at 10,000 articles a day, most of the dedupe task);
+    starting over whenever a neighbour leaves costs the same, since one leaves nearly every
+    call once a day has passed. This keeps them, adds the neighbours that arrived and takes
+    away those that left.
 
     A call then touches only the stories that share a term with the article (the others
     score 0), and a story's norm under the call's idf comes from three running sums rather
@@ -160,80 +165,112 @@ class StoryIndex:
     """
 
     def __init__(self) -> None:
-        self._seen: list[tuple[str, str]] = []
+        self._members: dict[tuple[str, str], StoryCandidate] = {}
         self._df: Counter[str] = Counter()
         self._centroids: dict[str, dict[str, float]] = {}
+        self._sizes: Counter[str] = Counter()  # story -> members
         self._stories_with: dict[str, set[str]] = {}  # term -> stories whose centroid has it
         self._sums: dict[str, list[float]] = {}  # story -> [Σc², Σc²·l, Σc²·l²]
 
-    def _add_all(self, added: list[StoryCandidate]) -> None:
-        """Many neighbours at once (a fresh start): sums computed once, at the end."""
-        for n in added:
-            self._df.update(n.terms.keys())
-            norm = math.sqrt(sum(w * w for w in n.terms.values())) or 1.0
-            centroid = self._centroids.setdefault(n.story, {})
-            for t, w in n.terms.items():
-                centroid[t] = centroid.get(t, 0.0) + w / norm
-                self._stories_with.setdefault(t, set()).add(n.story)
-        for story in {n.story for n in added}:
-            acc = [0.0, 0.0, 0.0]
-            for t, c in self._centroids[story].items():
-                l, c2 = math.log(self._df[t] + 0.5), c * c
-                acc[0] += c2
-                acc[1] += c2 * l
-                acc[2] += c2 * l * l
-            self._sums[story] = acc
-        if len(self._seen) > 0:  # stories not among the added ones saw df change too
-            for story in self._centroids.keys() - {n.story for n in added}:
-                acc = [0.0, 0.0, 0.0]
-                for t, c in self._centroids[story].items():
-                    l, c2 = math.log(self._df[t] + 0.5), c * c
-                    acc[0] += c2
-                    acc[1] += c2 * l
-                    acc[2] += c2 * l * l
-                self._sums[story] = acc
-
-    def _add(self, n: StoryCandidate) -> None:
-        """One more neighbour: the sums of the stories sharing its terms follow their df."""
-        sums = self._sums
-        for t in n.terms:
-            old = self._df[t]
-            self._df[t] = old + 1
-            if old:  # l_t changes for every story holding t
-                l_old, l_new = math.log(old + 0.5), math.log(old + 1.5)
-                for story in self._stories_with[t]:
-                    c2 = self._centroids[story][t] ** 2
-                    acc = sums[story]
-                    acc[1] += c2 * (l_new - l_old)
-                    acc[2] += c2 * (l_new * l_new - l_old * l_old)
-        norm = math.sqrt(sum(w * w for w in n.terms.values())) or 1.0
-        centroid = self._centroids.setdefault(n.story, {})
-        acc = sums.setdefault(n.story, [0.0, 0.0, 0.0])
-        for t, w in n.terms.items():
-            before = centroid.get(t, 0.0)
-            after = before + w / norm
-            centroid[t] = after
-            self._stories_with.setdefault(t, set()).add(n.story)
-            l = math.log(self._df[t] + 0.5)
-            d2 = after * after - before * before
-            acc[0] += d2
-            acc[1] += d2 * l
-            acc[2] += d2 * l * l
-
-    def best(self, terms: dict[str, float], neighbours: list[StoryCandidate],
-             min_similarity: float = MIN_SIMILARITY) -> tuple[str, float] | None:
-        if not neighbours or not terms:
-            return None
+    def _sync(self, neighbours: list[StoryCandidate]) -> None:
+        """Make the index hold exactly ``neighbours`` (a member is an article in a story)."""
         keys = [(n.id, n.story) for n in neighbours]
-        if keys[: len(self._seen)] != self._seen:
+        current = set(keys)
+        gone = [k for k in self._members if k not in current]
+        if len(gone) > len(current):  # mostly new: cheaper to start over
             self.__init__()
-        added = neighbours[len(self._seen):]
+            gone = []
+        for key in gone:
+            self._remove(self._members.pop(key))
+        added = [n for n, key in zip(neighbours, keys) if key not in self._members]
         if len(added) > _BULK:
             self._add_all(added)
         else:
             for n in added:
                 self._add(n)
-        self._seen = keys
+        self._members.update((key, n) for n, key in zip(neighbours, keys) if key not in self._members)
+
+    def _story_sums(self, story: str) -> list[float]:
+        acc = [0.0, 0.0, 0.0]
+        for t, c in self._centroids[story].items():
+            l, c2 = math.log(self._df[t] + 0.5), c * c
+            acc[0] += c2
+            acc[1] += c2 * l
+            acc[2] += c2 * l * l
+        return acc
+
+    def _add_all(self, added: list[StoryCandidate]) -> None:
+        """Many neighbours at once: every story's sums computed once, at the end (the
+        document frequencies they depend on changed for all of them)."""
+        for n in added:
+            self._df.update(n.terms.keys())
+            norm = math.sqrt(sum(w * w for w in n.terms.values())) or 1.0
+            centroid = self._centroids.setdefault(n.story, {})
+            self._sizes[n.story] += 1
+            for t, w in n.terms.items():
+                centroid[t] = centroid.get(t, 0.0) + w / norm
+                self._stories_with.setdefault(t, set()).add(n.story)
+        self._sums = {story: self._story_sums(story) for story in self._centroids}
+
+    def _shift_df(self, t: str, old: int, new: int) -> None:
+        """Term ``t`` is now in ``new`` neighbours: its l_t changes for every story holding it."""
+        if new:
+            self._df[t] = new
+        else:
+            del self._df[t]
+        if not old or not new:
+            return
+        l_old, l_new = math.log(old + 0.5), math.log(new + 0.5)
+        for story in self._stories_with.get(t, ()):
+            c2 = self._centroids[story][t] ** 2
+            acc = self._sums[story]
+            acc[1] += c2 * (l_new - l_old)
+            acc[2] += c2 * (l_new * l_new - l_old * l_old)
+
+    def _move(self, n: StoryCandidate, sign: float) -> None:
+        """Add (sign 1) or take away (sign -1) a neighbour's normalised terms to its story's centroid."""
+        norm = math.sqrt(sum(w * w for w in n.terms.values())) or 1.0
+        centroid = self._centroids.setdefault(n.story, {})
+        acc = self._sums.setdefault(n.story, [0.0, 0.0, 0.0])
+        for t, w in n.terms.items():
+            before = centroid.get(t, 0.0)
+            after = before + sign * w / norm
+            l = math.log(self._df[t] + 0.5)
+            d2 = after * after - before * before
+            if abs(after) < _GONE:
+                d2 = -before * before
+                del centroid[t]
+                self._stories_with[t].discard(n.story)
+            else:
+                centroid[t] = after
+                self._stories_with.setdefault(t, set()).add(n.story)
+            acc[0] += d2
+            acc[1] += d2 * l
+            acc[2] += d2 * l * l
+
+    def _add(self, n: StoryCandidate) -> None:
+        for t in n.terms:
+            self._shift_df(t, self._df[t], self._df[t] + 1)
+        self._move(n, 1.0)
+        self._sizes[n.story] += 1
+
+    def _remove(self, n: StoryCandidate) -> None:
+        self._move(n, -1.0)
+        self._sizes[n.story] -= 1
+        if not self._sizes[n.story]:  # the story left: drop what rounding left of it
+            for t in self._centroids.pop(n.story):
+                self._stories_with[t].discard(n.story)
+            del self._sums[n.story], self._sizes[n.story]
+        for t in n.terms:
+            self._shift_df(t, self._df[t], self._df[t] - 1)
+            if not self._df[t] and not self._stories_with.get(t, True):
+                del self._stories_with[t]
+
+    def best(self, terms: dict[str, float], neighbours: list[StoryCandidate],
+             min_similarity: float = MIN_SIMILARITY) -> tuple[str, float] | None:
+        if not neighbours or not terms:
+            return None
+        self._sync(neighbours)
         # The idf of best_story: the neighbours and the article itself.
         big_l = math.log(len(neighbours) + 2)
         idf = {t: big_l - math.log(self._df.get(t, 0) + 1.5) for t in terms}
@@ -269,8 +306,9 @@ class MemoryStories:
 
     def __init__(self, min_similarity: float = MIN_SIMILARITY) -> None:
         self._articles: list[StoryCandidate] = []
-        self._stories = 0
+        self._first: dict[str, datetime | None] = {}  # story -> its first report's time
         self._min_similarity = min_similarity
+        self._index = StoryIndex()
 
     def assign(self, doc_id: str, title: str, text: str, published_at: datetime | None,
                same_group_story: str | None = None) -> str:
@@ -278,16 +316,22 @@ class MemoryStories:
         if same_group_story is not None:
             story = same_group_story
         else:
-            neighbours = [a for a in self._articles if _near(a.published_at, published_at)]
-            found = best_story(terms, neighbours, self._min_similarity)
-            if found is None:
-                self._stories += 1
-                story = f"story-{self._stories}"
-            else:
-                story = found[0]
+            neighbours = [a for a in self._articles if open_to(self._first[a.story], published_at)]
+            found = self._index.best(terms, neighbours, self._min_similarity)
+            story = f"story-{len(self._first) + 1}" if found is None else found[0]
+        if story not in self._first or _earlier(published_at, self._first[story]):
+            self._first[story] = published_at
         self._articles.append(StoryCandidate(doc_id, story, published_at, terms))
         return story
 
 
-def _near(a: datetime | None, b: datetime | None) -> bool:
-    return a is None or b is None or abs(a - b) <= WINDOW
+def open_to(story_first: datetime | None, when: datetime | None) -> bool:
+    """Whether a story whose first report came at ``story_first`` can take an article
+    published at ``when``: within :data:`WINDOW` of the first report, so a story is one
+    event's coverage and not a chain of articles each a day after the last (unknown times
+    are open to anything)."""
+    return story_first is None or when is None or abs(when - story_first) <= WINDOW
+
+
+def _earlier(a: datetime | None, b: datetime | None) -> bool:
+    return a is not None and (b is None or a < b)

@@ -39,7 +39,7 @@ from datetime import datetime
 import psycopg
 
 from extractors.dedup import MAX_BUCKET, Document, Fingerprint, assign, fingerprint
-from extractors.stories import WINDOW, StoryCandidate, StoryIndex, story_terms
+from extractors.stories import WINDOW, StoryCandidate, StoryIndex, open_to, story_terms
 from newsfacts.errors import plain_errors
 from newsfacts.parallel import cpu_pool
 from newsfacts.testhooks import pause_point
@@ -260,18 +260,19 @@ def store_fingerprint(cur: psycopg.Cursor, article_id: int, fp: Fingerprint) -> 
 class StoryNeighbours:
     """The articles in a story around a batch, kept in order while the batch is placed.
 
-    Each article's neighbours are the articles already in a story published within the
-    story window of it (:data:`extractors.stories.WINDOW`). They are read from the
-    warehouse once per batch, for the window around the whole batch, and each article
-    placed in the batch is added where it belongs, so an article's neighbours are a slice
-    of this list rather than a query returning a day's articles (which, at 10,000 articles
-    a day, made most of the dedupe task's time). Kept in (time, URL) order, bytewise, as
-    the query reads them.
+    Each article's neighbours are the members of the stories it can join: those whose first
+    report was published within the story window of it (:func:`extractors.stories.open_to`).
+    They are read from the warehouse once per batch, for the window around the whole batch,
+    with each story's first report, and each article placed in the batch is added where it
+    belongs, so an article's neighbours are a slice of this list rather than a query
+    returning a day's articles (which, at 10,000 articles a day, made most of the dedupe
+    task's time). Kept in (time, URL) order, bytewise, as the query reads them.
     """
 
     def __init__(self) -> None:
         self._keys: list[tuple[datetime, str]] = []
         self._rows: list[tuple[int, int, datetime | None]] = []  # (article, story, published_at)
+        self._first: dict[int, datetime] = {}  # story -> its first report's time
 
     def load(self, cur: psycopg.Cursor, start: datetime, end: datetime) -> None:
         rows = cur.execute(
@@ -286,11 +287,16 @@ class StoryNeighbours:
         ).fetchall()
         self._keys = [(when, url) for _, _, _, when, url in rows]
         self._rows = [(aid, story, published) for aid, story, published, _, _ in rows]
+        self._first = dict(cur.execute(
+            "SELECT story_id, min(coalesce(published_at, first_window)) FROM core.articles "
+            "WHERE story_id = ANY(%s) GROUP BY story_id", (sorted({story for _, story, _ in self._rows}),)
+        ).fetchall())
 
     def add(self, article_id: int, story: int, published: datetime | None, when: datetime, url: str) -> None:
         at = bisect.bisect_right(self._keys, (when, url))
         self._keys.insert(at, (when, url))
         self._rows.insert(at, (article_id, story, published))
+        self._first[story] = min(self._first.get(story, when), when)
 
     def around(self, cur: psycopg.Cursor, article_id: int, when: datetime,
                known: dict[int, dict]) -> list[StoryCandidate]:
@@ -298,7 +304,8 @@ class StoryNeighbours:
         and kept in ``known``; an article whose terms are rewritten is dropped from it)."""
         lo = bisect.bisect_left(self._keys, (when - WINDOW,))
         hi = bisect.bisect_right(self._keys, (when + WINDOW, "\U0010ffff"))
-        rows = [r for r in self._rows[lo:hi] if r[0] != article_id]
+        first = self._first
+        rows = [r for r in self._rows[lo:hi] if r[0] != article_id and open_to(first[r[1]], when)]
         missing = [aid for aid, _, _ in rows if aid not in known]
         if missing:
             known.update(cur.execute("SELECT article_id, story_terms FROM core.article_fingerprints "

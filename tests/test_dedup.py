@@ -89,6 +89,23 @@ def test_batch_results_come_back_in_input_order_with_the_earliest_as_canonical()
     assert results[0].story == results[1].story
 
 
+def test_a_running_subject_makes_one_story_per_event_not_one_chain():
+    """Daily reports on the fighting for one town, each like the day before's: the second
+    day joins the first report's story, the third is two days after it and starts another,
+    which the fourth joins, although every report is within a day of the one before."""
+    def daily(day):
+        return doc(f"pokrovsk-{day}", [
+            f"Russian forces pressed their assault on Pokrovsk on March {day}, Ukraine's General Staff said, "
+            "as Oleksandr Syrskyi sent reserves to the Donetsk front.",
+            f"Kyiv said its troops repelled {day} attacks near Pokrovsk and Myrnohrad; Moscow claimed gains.",
+        ], title=f"Syrskyi says Pokrovsk holds as Russian assault goes on (day {day})", hours=24 * (day - 15))
+
+    stories = [r.story for r in dedupe_documents([daily(day) for day in (15, 16, 17, 18)])]
+    assert stories[0] == stories[1]
+    assert stories[2] == stories[3]
+    assert stories[1] != stories[2]
+
+
 def test_the_generated_evaluation_set_meets_the_targets():
     """Pairwise over ~400 documents: every transformation kind, 350 same-city strike pairs."""
     docs = dedup_cases.generate(seed=0, scale=1)

@@ -42,3 +42,30 @@ def test_story_index_matches_best_story():
         neighbours.append(StoryCandidate(str(i), story, start + timedelta(minutes=i), terms))
     assert resets > 5
     assert len({n.story for n in neighbours}) > 3  # several stories, so the choice mattered
+
+
+def test_story_index_follows_neighbours_arriving_and_leaving_anywhere():
+    """Stories leave the window whole (their first report ages), members leave from the
+    middle of the list, and come back: after thousands of additions and removals the running
+    sums still give best_story's answers, and stories that left score nothing."""
+    rng = random.Random(11)
+    start = datetime(2025, 3, 15, tzinfo=timezone.utc)
+    index, placed, first = StoryIndex(), [], {}
+    removed = restored = 0
+    for i in range(400):
+        title, text = _article(rng, i)
+        terms = story_terms(title, text)
+        now = start + timedelta(hours=i)
+        view = [n for n in placed if now - first[n.story] <= timedelta(hours=30)]
+        if rng.random() < 0.3 and len(view) > 3:  # a member in the middle is missing this once
+            gone = rng.randrange(1, len(view) - 1)
+            view, removed = view[:gone] + view[gone + 1:], removed + 1
+        threshold = 0.2 if i % 3 else 0.5
+        expected = best_story(terms, view, threshold)
+        assert index.best(terms, view, threshold) == expected, i
+        story = expected[0] if expected else f"story-{i}"
+        first.setdefault(story, now)
+        placed.append(StoryCandidate(str(i), story, now, terms))
+        restored += bool(expected)
+    assert removed > 50 and restored > 50
+    assert len(first) > 20  # many stories started, so many left the window whole
