@@ -3,8 +3,8 @@
 For each size N a fresh database is created and migrated with the project's migrations,
 then filled, set-based (INSERT ... SELECT from generate_series, secondary indexes dropped
 and rebuilt around the load), with N synthetic stored articles: one source, N links, one
-shared page, N articles with short bodies, their duplicate groups and stories, N
-fingerprints and 34 LSH band rows each (bands 0..33, random buckets: unrelated texts
+shared page, N articles with short bodies published before the planted ones (--per-day a
+day), their duplicate groups and stories, N fingerprints and 34 LSH band rows each (bands 0..33, random buckets: unrelated texts
 almost never share a bucket, by design). Then VACUUM (ANALYZE), so the measurement runs
 on a steady state, not while autovacuum works through the fresh tables.
 
@@ -186,8 +186,9 @@ def bulk_load(dsn: str, n: int, end: datetime, per_day: int) -> dict:
                 timed("groups", cur, "UPDATE core.duplicate_groups SET canonical_article_id = duplicate_group_id")
                 timed("stories", cur, "UPDATE core.stories SET first_article_id = story_id")
             timed("fingerprints", cur, """
-                INSERT INTO core.article_fingerprints (article_id, text_sha256, normalized_sha256, minhash)
-                SELECT article_id, text_sha256, sha256(text_sha256), decode(repeat(md5(article_id::text), 32), 'hex')
+                INSERT INTO core.article_fingerprints (article_id, text_sha256, normalized_sha256, minhash, story_terms)
+                SELECT article_id, text_sha256, sha256(text_sha256), decode(repeat(md5(article_id::text), 32), 'hex'),
+                       jsonb_build_object('synth' || article_id, 1.0)
                 FROM core.articles""")
             timed("bands", cur, """
                 INSERT INTO core.article_lsh_bands (band, bucket, article_id)
@@ -432,7 +433,9 @@ def bench_size(args, n: int, planted: list[dict], looked: list[dict]) -> dict:
     result: dict = {"n": n, "database": name}
     try:
         migrate(dsn)
-        end = max(d["published_at"] for d in planted + looked) + timedelta(hours=1)
+        # The synthetic history ends before the planted documents, as a warehouse's past does:
+        # planting earlier than stored articles would have dedupe() reopen them all.
+        end = min(d["published_at"] for d in planted + looked) - timedelta(hours=1)
         print(f"[{n}] loading into {name} ...", flush=True)
         result["load"] = bulk_load(dsn, n, end, args.per_day)
         print(f"[{n}] loaded in {result['load']['steps']['total']} s {result['load']['steps']}", flush=True)

@@ -38,7 +38,7 @@ from datetime import datetime
 
 import psycopg
 
-from extractors.dedup import MAX_BUCKET, Document, Fingerprint, assign, fingerprint
+from extractors.dedup import MAX_BUCKET, Document, Fingerprint, Shingles, assign, fingerprint, shingles_of
 from extractors.stories import WINDOW, StoryCandidate, StoryIndex, open_to, story_terms
 from newsfacts.errors import plain_errors
 from newsfacts.parallel import cpu_pool
@@ -144,20 +144,20 @@ def refresh(cur: psycopg.Cursor, groups, stories) -> None:
 
 
 class FingerprintCache:
-    """Fingerprints of texts seen by this stage, across its batches: a candidate is
-    fingerprinted from its text again in every batch that finds it otherwise. Keyed by
-    article and exact text, so a changed text is never matched with an old fingerprint;
-    the least recently used are dropped beyond ``size``."""
+    """Shingles of texts seen by this stage, across its batches: a candidate is shingled
+    from its text again in every batch that finds it otherwise (the warehouse keeps only
+    its MinHash). Keyed by article and exact text, so a changed text is never matched with
+    old shingles; the least recently used are dropped beyond ``size``."""
 
     def __init__(self, size: int = 2000) -> None:
         self._size = size
-        self._entries: OrderedDict[tuple[int, str], Fingerprint] = OrderedDict()
+        self._entries: OrderedDict[tuple[int, str], Fingerprint | Shingles] = OrderedDict()
 
-    def get(self, article_id: int, text: str) -> Fingerprint:
+    def get(self, article_id: int, text: str) -> Fingerprint | Shingles:
         key = (article_id, text)
         fp = self._entries.get(key)
         if fp is None:
-            fp = self._entries[key] = fingerprint(text)
+            fp = self._entries[key] = shingles_of(text)
             if len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         else:
@@ -208,7 +208,7 @@ class WarehouseIndex:
         ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]))
 
-    def candidates(self, bands, exclude: str) -> list[tuple[str, str, Fingerprint]]:
+    def candidates(self, bands, exclude: str) -> list[tuple[str, str, Fingerprint | Shingles]]:
         bands = list(bands)
         ids = [row[0] for row in self._cur.execute(
             _CANDIDATES,
