@@ -441,6 +441,54 @@ def find_forces(text: str, mentions: list[Mention]) -> list[Mention]:
     return found
 
 
+_PLACE_ANAPHOR = re.compile(
+    r"\b[Tt]he (?:(Russian|Ukrainian|Ukraine's|Russia's) )?(border )?(region|oblast|province|city|town|village)\b"
+    r"(?! of\b)")
+_ANAPHOR_COUNTRY = {"russian": "RU", "russia's": "RU", "ukrainian": "UA", "ukraine's": "UA"}
+#: How far back the place a description points to may have been named (characters).
+_ANAPHOR_REACH = 600
+
+
+def find_place_anaphora(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Places named again by a description ("the Russian region", "the city"): locations
+    for events. Not entity mentions, like :func:`find_forces`.
+
+    The description points to the last place named before it, countries aside: for a
+    region, that place if it is one, else the region it lies in ("regaining ground in
+    Kursk. Part of the Russian region ..." is Kursk Oblast); for a city, town or village,
+    that place if it is a settlement (for a town or village, not a city that is a region
+    itself, which stands for its government as often as not). When the last place does not fit (or lies in another
+    country than an adjective gives), the description is left alone: "analysts in the
+    region" after "Moscow and Kyiv" means no oblast. "The city of Kharkiv" names its place.
+    """
+    places = [m for m in mentions if m.type == "place" and m.entity is not None and m.entity.region is not None]
+    found = []
+    for match in _PLACE_ANAPHOR.finditer(text):
+        start, end = match.span()
+        if any(m.start < end and start < m.end for m in mentions):
+            continue
+        last = next((m for m in reversed(places) if m.end <= start), None)
+        if last is None or start - last.end > _ANAPHOR_REACH:
+            continue
+        if match.group(3) in ("region", "oblast", "province"):
+            entity = last.entity if is_region(last.entity) else (
+                by_id(last.entity.region) if last.entity.region != last.entity.id else None)
+        elif match.group(3) == "city":
+            entity = None if is_region(last.entity) else last.entity
+        else:  # a town or village is not a capital: "Kyiv has not confirmed the loss of the town"
+            entity = None if last.entity.region == last.entity.id else last.entity
+        country = _ANAPHOR_COUNTRY.get((match.group(1) or "").lower())
+        if entity is not None and (country is None or entity.country == country):
+            found.append(Mention(start, end, match.group(), entity, "place", entity.name, "anaphor"))
+    return found
+
+
+def is_region(entity: Entity) -> bool:
+    """A first-level region (oblast, krai, republic): its own region, and not one of the
+    cities that are regions too (Kyiv, Sevastopol), which have a GeoNames city id."""
+    return entity.type == "place" and entity.region == entity.id and entity.geonames is None
+
+
 # --------------------------------------------------------------------------------------
 # The matcher
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from extractors.entities import Entity, Mention, find_forces, find_mentions
+from extractors.entities import Entity, Mention, find_forces, find_mentions, find_place_anaphora
 from extractors.events import Event, find_events
 from extractors.quotes import Quote, find_quotes
 
@@ -66,8 +66,8 @@ def extract_facts(title: str, text: str, published: datetime | date | None) -> F
     quotes = find_quotes(text, mentions)
     # Scare quotes ("had “liberated” the district") are the reporter's words, not a speaker's.
     statements = [(q.start, q.end) for q in quotes if q.direct and len(q.text.split()) >= _STATEMENT_WORDS]
-    events = find_events(text, sorted([*mentions, *find_forces(text, mentions)], key=lambda m: m.start),
-                         when, statements)
+    described = [*find_forces(text, mentions), *find_place_anaphora(text, mentions)]
+    events = find_events(text, sorted([*mentions, *described], key=lambda m: m.start), when, statements)
     counted: dict[str, tuple[Mention, int]] = {}
     for mention in [*find_mentions(_clean(title), day), *mentions]:
         key = entity_key(mention)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from extractors import entities
-from extractors.entities import RegistryError, by_id, find_mentions, load_registry, registry
+from extractors.entities import RegistryError, by_id, find_mentions, find_place_anaphora, load_registry, registry
+from extractors.facts import extract_facts
 
 UKRAINE_BBOX = {"lat": (44.0, 52.5), "lon": (22.0, 40.3)}
 UKRAINIAN_OBLASTS = [
@@ -420,3 +421,25 @@ def test_a_region_must_be_a_place_of_the_registry(tmp_path):
         "  - {id: place/a, name: A, lat: 1, lon: 1, region: place/nowhere}\n")
     with pytest.raises(RegistryError, match="region"):
         load_registry(tmp_path)
+
+
+def test_a_described_place_points_to_the_last_place_named_or_to_nothing():
+    text = ("Russia is regaining ground in Kursk, Putin said. Part of the Russian region on the border with "
+            "Ukraine was occupied by Ukrainian forces in a lightning offensive in August.")
+    offensive = [e for e in extract_facts("", text, date(2025, 3, 15)).events if e.type == "ASSAULT"
+                 and "lightning" in e.sentence]
+    assert len(offensive) == 1
+    assert offensive[0].location.entity.id == "place/kursk-oblast"  # the region Kursk lies in
+    assert [m.name for m in offensive[0].actors] == ["Ukraine"]
+
+    def described(text):
+        return [(m.text, m.entity.id) for m in find_place_anaphora(text, find_mentions(text, date(2025, 3, 15)))]
+
+    assert described("A drone hit a flat in Sumy. The city lies near the border.") == [("The city", "place/sumy")]
+    assert described("A drone hit a flat in Sumy. The region borders Russia.") == [("The region", "place/sumy-oblast")]
+    # a capital stands for its government; a country or a named place leaves nothing to resolve
+    assert described("Talks between Moscow and Kyiv went on. Analysts in the region doubt a deal.") == []
+    assert described("Kyiv has not confirmed the loss of the town.") == []
+    assert described("Talks in Ukraine stalled; the city of Kharkiv was shelled.") == []
+    # an adjective that names another country rules the place out
+    assert described("Shelling hit Sumy. Officials in the Russian region said nothing.") == []
