@@ -38,7 +38,7 @@ from newsfacts import settings
 from newsfacts.errors import plain_errors
 from newsfacts.locks import stage_lock
 from newsfacts.pacing import pacer_for
-from newsfacts.parallel import interleave, ordered_batches
+from newsfacts.parallel import completed_batches, interleave
 from newsfacts.poll import deterministic_gzip
 from newsfacts.testhooks import pause_point
 from newsfacts.warehouse import connect
@@ -235,11 +235,10 @@ def fetch_pages(dsn: str, window: Window, run_id: str, *, retry_failed: bool = F
                 )
 
             # Round-robin over hosts, so that one outlet's politeness limits (two requests at
-            # a time, paced) do not hold up a whole batch while other hosts sit idle. A batch
-            # is written while nothing is in flight: fetching meanwhile would delay requests
-            # past their pacing slots (the GIL), bunching them up at the server.
+            # a time, paced) do not hold up the others; pages are written as they arrive, so
+            # a page that takes until its time limit holds up one thread, not a batch.
             ordered = interleave(links, lambda link: _host(link.fetch_url))
-            for batch in ordered_batches(pool, fetch, ordered, BATCH, ahead=0):
+            for batch in completed_batches(pool, fetch, ordered, BATCH, in_flight=settings.fetch_workers()):
                 for link, result in batch:
                     counts["requested"] += 1
                     seconds[link.source_id] += result.elapsed

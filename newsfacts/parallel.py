@@ -3,9 +3,9 @@
 * :func:`interleave` orders work round-robin by host: links come out of the warehouse
   grouped by outlet, and a batch of one outlet's pages would wait on that host's
   politeness limits (two requests at a time, paced) while other hosts sit idle.
-* :func:`ordered_batches` runs a function over items in a pool and hands back the results
-  batch by batch, in order, optionally with the next items already being worked on while
-  the caller handles a batch (``ahead``).
+* :func:`completed_batches` runs a function over items in a pool, a bounded number at a
+  time, and hands back the results batch by batch as they complete, the pool staying busy
+  while the caller handles a batch.
 * :func:`cpu_pool` is a process pool sized to the cores, for the pure CPU work of a stage
   (article extraction and relevance, facts), or None when the work is too small to be
   worth starting processes for, or only one core is available. Results are the same
@@ -23,8 +23,9 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from itertools import islice
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -46,21 +47,34 @@ def interleave(items: Iterable[T], key: Callable[[T], object]) -> list[T]:
     return out
 
 
-def ordered_batches(pool: Executor, fn: Callable[[T], R], items: list[T], batch: int,
-                    ahead: int) -> Iterator[list[R]]:
-    """``fn`` over ``items`` in ``pool``; yields lists of ``batch`` results in item order.
+def completed_batches(pool: Executor, fn: Callable[[T], R], items: Iterable[T], batch: int,
+                      in_flight: int) -> Iterator[list[R]]:
+    """``fn`` over ``items`` in ``pool``; yields lists of up to ``batch`` results in the
+    order they complete.
 
-    At most ``batch + ahead`` items are submitted and not yet handed back, which bounds
-    the memory their results take while the caller works on a batch."""
-    submitted: deque = deque()
-    position = 0
-    limit = batch + ahead
-    while position < len(items) or submitted:
-        while position < len(items) and len(submitted) < limit:
-            submitted.append(pool.submit(fn, items[position]))
-            position += 1
-        size = min(batch, len(submitted))
-        yield [submitted.popleft().result() for _ in range(size)]
+    At most ``in_flight`` items are being worked on at once, and new ones start as soon as
+    others finish, also while the caller handles a batch: a slow item (a page that
+    trickles until its time limit) holds up one worker, not the batch it would have been
+    in. Results wait at most until ``batch`` of them are ready, which with the items in
+    flight bounds the memory they take."""
+    queue = iter(items)
+    pending: set[Future] = set()
+    ready: list[R] = []
+
+    def top_up() -> None:
+        for item in islice(queue, max(0, in_flight - len(pending))):
+            pending.add(pool.submit(fn, item))
+
+    top_up()
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        ready.extend(future.result() for future in done)
+        top_up()
+        while len(ready) >= batch:
+            yield ready[:batch]
+            del ready[:batch]
+    if ready:
+        yield ready
 
 
 def cpu_workers() -> int:
