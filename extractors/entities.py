@@ -471,22 +471,16 @@ def find_place_anaphora(text: str, mentions: list[Mention]) -> list[Mention]:
         if last is None or start - last.end > _ANAPHOR_REACH:
             continue
         if match.group(3) in ("region", "oblast", "province"):
-            entity = last.entity if is_region(last.entity) else (
+            entity = last.entity if registry().is_region(last.entity) else (
                 by_id(last.entity.region) if last.entity.region != last.entity.id else None)
         elif match.group(3) == "city":
-            entity = None if is_region(last.entity) else last.entity
+            entity = None if registry().is_region(last.entity) else last.entity
         else:  # a town or village is not a capital: "Kyiv has not confirmed the loss of the town"
             entity = None if last.entity.region == last.entity.id else last.entity
         country = _ANAPHOR_COUNTRY.get((match.group(1) or "").lower())
         if entity is not None and (country is None or entity.country == country):
             found.append(Mention(start, end, match.group(), entity, "place", entity.name, "anaphor"))
     return found
-
-
-def is_region(entity: Entity) -> bool:
-    """A first-level region (oblast, krai, republic): its own region, and not one of the
-    cities that are regions too (Kyiv, Sevastopol), which have a GeoNames city id."""
-    return entity.type == "place" and entity.region == entity.id and entity.geonames is None
 
 
 # --------------------------------------------------------------------------------------
@@ -583,6 +577,7 @@ class Registry:
         self._roles_of: dict[str, list[tuple[Role, str]]] = {}
         #: a region's bare name as token shape ("Donetsk") -> the region's id
         self._region_names: dict[tuple[tuple[str, bool], ...], str] = {}
+        self._regions = {r.entity.region for r in records if r.entity.region not in (None, r.entity.id)}
         self._build()
 
     # -- lookups ---------------------------------------------------------------------
@@ -598,6 +593,11 @@ class Registry:
 
     def entity(self, entity_id: str) -> Entity:
         return self._records[entity_id].entity
+
+    def is_region(self, entity: Entity) -> bool:
+        """A first-level region (oblast, krai, Crimea): a place other places lie in. Kyiv
+        and Sevastopol are their own regions too, but cities: nothing lies in them."""
+        return entity.id in self._regions
 
     def holder(self, role_names: tuple[str, ...], of: str, day: date | None) -> str | None:
         """The one person holding one of these offices of ``of`` on ``day``, if exactly one."""
