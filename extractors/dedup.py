@@ -31,7 +31,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Protocol
+from typing import Protocol
 
 import numpy as np
 from datasketch import MinHash
@@ -59,6 +59,14 @@ MAX_BUCKET = 50
 MIN_CONTAINMENT = 0.6
 #: ...or when the two are this similar overall.
 MIN_JACCARD = 0.5
+#: A stored candidate is verified only when its MinHash says it could be a copy: an
+#: estimated Jaccard or containment at least this. The estimates err by a few hundredths
+#: at 128 permutations, and no copy of the evaluation set (benchmarks/dedup_cases.py) is
+#: estimated below 0.54 containment, so only texts that merely share a band by chance
+#: (nine in ten candidates there, and many more once the warehouse holds months of
+#: similar reports) are spared reading and shingling their text.
+PREFILTER_JACCARD = 0.2
+PREFILTER_CONTAINMENT = 0.25
 #: Texts shorter than this (in shingles) are only matched exactly: too little to compare.
 MIN_SHINGLES = 8
 _SEED = 1
@@ -224,14 +232,30 @@ class Index(Protocol):
     def exact(self, text_hash: bytes) -> tuple[str, str] | None:
         """(document id, group) of a stored document with this normalised text."""
 
-    def candidates(self, bands: Iterable[tuple[int, int]], exclude: str) -> list[tuple[str, str, Fingerprint | Shingles]]:
-        """(document id, group, shingles) of stored documents sharing a band."""
+    def candidates(self, fp: Fingerprint, exclude: str) -> list[tuple[str, str, Fingerprint | Shingles]]:
+        """(document id, group, shingles) of stored documents sharing a band with ``fp``
+        that :func:`could_be_copy` it."""
 
     def add(self, doc: Document, fp: Fingerprint, group: str | None) -> str:
         """Store the document in ``group`` (a new group when None); return the group."""
 
     def canonical(self, group: str) -> str:
         """The group's chosen article."""
+
+
+def could_be_copy(fp: Fingerprint, stored_minhash: np.ndarray, stored_words: int) -> bool:
+    """Whether a candidate is worth verifying against ``fp``, from its MinHash values (as
+    stored, ``<u4``) and its length in words (which bounds its number of shingles).
+
+    Containment is estimated from the Jaccard estimate and the two sizes:
+    |A ∩ B| = J / (1 + J) · (|A| + |B|).
+    """
+    jaccard = np.count_nonzero(fp.minhash.astype("<u4") == stored_minhash) / NUM_PERM
+    if jaccard >= PREFILTER_JACCARD:
+        return True
+    mine, theirs = len(fp.shingles), max(1, stored_words)
+    shared = jaccard / (1 + jaccard) * (mine + theirs)
+    return shared / max(1, min(mine, theirs)) >= PREFILTER_CONTAINMENT
 
 
 def assign(index: Index, doc: Document, fp: Fingerprint | None = None) -> Assignment:
@@ -243,7 +267,7 @@ def assign(index: Index, doc: Document, fp: Fingerprint | None = None) -> Assign
         group = index.add(doc, fp, exact[1])
         return Assignment(doc.id, group, index.canonical(group), "exact")
     best: tuple[float, str] | None = None
-    for _, group, other in index.candidates(fp.bands, exclude=doc.id):
+    for _, group, other in index.candidates(fp, exclude=doc.id):
         score = similarity(fp, other)
         if score > 0 and (best is None or score > best[0]):
             best = (score, group)
@@ -268,13 +292,18 @@ class MemoryIndex:
         doc_id = self._by_hash.get(text_hash)
         return None if doc_id is None else (doc_id, self._docs[doc_id][2])
 
-    def candidates(self, bands, exclude: str):
+    def candidates(self, fp: Fingerprint, exclude: str):
         seen: dict[str, None] = {}
-        for band in bands:
+        for band in fp.bands:
             for doc_id in self._buckets.get(band, ())[-MAX_BUCKET:]:
                 if doc_id != exclude:
                     seen.setdefault(doc_id)
-        return [(doc_id, self._docs[doc_id][2], self._docs[doc_id][1]) for doc_id in seen]
+        found = []
+        for doc_id in seen:
+            _, other, group = self._docs[doc_id]
+            if could_be_copy(fp, other.minhash.astype("<u4"), len(other.shingles) + SHINGLE - 1):
+                found.append((doc_id, group, other))
+        return found
 
     def add(self, doc: Document, fp: Fingerprint, group: str | None) -> str:
         group = group or doc.id

@@ -36,9 +36,11 @@ import logging
 from collections import OrderedDict
 from datetime import datetime
 
+import numpy as np
 import psycopg
 
-from extractors.dedup import MAX_BUCKET, Document, Fingerprint, Shingles, assign, fingerprint, shingles_of
+from extractors.dedup import (MAX_BUCKET, Document, Fingerprint, Shingles, assign, could_be_copy, fingerprint,
+                              shingles_of)
 from extractors.stories import WINDOW, StoryCandidate, StoryIndex, open_to, story_terms
 from newsfacts.errors import plain_errors
 from newsfacts.parallel import cpu_pool
@@ -208,18 +210,27 @@ class WarehouseIndex:
         ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]))
 
-    def candidates(self, bands, exclude: str) -> list[tuple[str, str, Fingerprint | Shingles]]:
-        bands = list(bands)
+    def candidates(self, fp: Fingerprint, exclude: str) -> list[tuple[str, str, Fingerprint | Shingles]]:
+        """Stored articles sharing a band with ``fp``; only those whose stored MinHash says
+        they could be copies (:func:`extractors.dedup.could_be_copy`) have their text read."""
         ids = [row[0] for row in self._cur.execute(
             _CANDIDATES,
-            {"bands": [b for b, _ in bands], "buckets": [k for _, k in bands], "self": int(exclude), "cap": MAX_BUCKET},
+            {"bands": [b for b, _ in fp.bands], "buckets": [k for _, k in fp.bands], "self": int(exclude),
+             "cap": MAX_BUCKET},
         ).fetchall()]
         if not ids:
             return []
+        worth = [article_id for article_id, minhash, words in self._cur.execute(
+            "SELECT f.article_id, f.minhash, a.word_count FROM core.article_fingerprints f "
+            "JOIN core.articles a USING (article_id) WHERE f.article_id = ANY(%s) AND a.duplicate_group_id IS NOT NULL",
+            (ids,),
+        ).fetchall() if could_be_copy(fp, np.frombuffer(minhash, dtype="<u4"), words or 0)]
+        if not worth:
+            return []
         rows = self._cur.execute(
             "SELECT article_id, duplicate_group_id, title, body_text FROM core.articles "
-            "WHERE article_id = ANY(%s) AND duplicate_group_id IS NOT NULL ORDER BY article_id",
-            (ids,),
+            "WHERE article_id = ANY(%s) ORDER BY article_id",
+            (worth,),
         ).fetchall()
         return [(str(article_id), str(group), self._known.get(article_id, f"{title}\n{body}"))
                 for article_id, group, title, body in rows]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from extractors.batch_dedupe import dedupe_documents
-from extractors.dedup import Document, MemoryIndex, assign, fingerprint, similarity
+from extractors.dedup import SHINGLE, Document, MemoryIndex, assign, could_be_copy, fingerprint, similarity
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import dedup_cases  # noqa: E402
@@ -87,6 +87,20 @@ def test_batch_results_come_back_in_input_order_with_the_earliest_as_canonical()
     assert [r.id for r in results] == ["later", "earlier"]
     assert {r.canonical_id for r in results} == {"earlier"}
     assert results[0].story == results[1].story
+
+
+def test_only_candidates_whose_minhash_could_make_them_copies_are_verified():
+    original = fingerprint("\n\n".join(WIRE))
+    trimmed = fingerprint(WIRE[0])  # a fifth of the original: low Jaccard, full containment
+    rewritten = fingerprint("\n\n".join(p.replace("Odesa", "Kharkiv") for p in WIRE))
+    unrelated = fingerprint(" ".join(strike_report("Sumy", 16, 2, 9, "Zarichnyi", "school").text.split()))
+
+    def check(new, stored):
+        return could_be_copy(new, stored.minhash.astype("<u4"), len(stored.shingles) + SHINGLE - 1)
+
+    assert similarity(trimmed, original) > 0 and check(trimmed, original) and check(original, trimmed)
+    assert similarity(rewritten, original) > 0 and check(rewritten, original)
+    assert similarity(unrelated, original) == 0 and not check(unrelated, original)
 
 
 def test_a_running_subject_makes_one_story_per_event_not_one_chain():
