@@ -326,7 +326,7 @@ class StoryNeighbours:
 
 def _place_in_story(cur: psycopg.Cursor, article_id: int, group: int, title: str, body: str,
                     published: datetime | None, when: datetime, url: str, counts: dict, reopened: _Reopened,
-                    index: WarehouseIndex, terms: dict | None = None) -> int:
+                    index: WarehouseIndex, terms: dict | None = None) -> tuple[int, float | None]:
     if terms is None:
         terms = story_terms(title, body)
     index.story_terms.pop(article_id, None)
@@ -350,10 +350,8 @@ def _place_in_story(cur: psycopg.Cursor, article_id: int, group: int, title: str
         else:
             story, similarity = int(found[0]), found[1]
             counts["stories_joined"] += 1
-    cur.execute("UPDATE core.articles SET story_id = %s, story_similarity = %s WHERE article_id = %s",
-                (story, similarity, article_id))
     index.neighbours.add(article_id, story, published, when, url)
-    return story
+    return story, similarity
 
 
 def prepare(title: str, body: str) -> tuple[Fingerprint, dict]:
@@ -365,7 +363,6 @@ def _process(cur: psycopg.Cursor, index: WarehouseIndex, row: tuple, counts: dic
              groups: set[int], stories: set[int], reopened: _Reopened) -> None:
     article_id, title, body, published, first_window, _source, fingerprinted, url = row
     fp, terms = index.prepared_for(article_id)
-    cur.execute("UPDATE core.articles SET dedupe_pending = false WHERE article_id = %s", (article_id,))
     if fingerprinted:
         # The same URL with a changed text: a new version of the same article.
         store_fingerprint(cur, article_id, fp or fingerprint(f"{title}\n{body}"))
@@ -376,8 +373,8 @@ def _process(cur: psycopg.Cursor, index: WarehouseIndex, row: tuple, counts: dic
             (json.dumps(story_terms(title, body) if terms is None else terms, sort_keys=True), article_id),
         )
         counts["version"] += 1
-        ids = cur.execute("SELECT duplicate_group_id, story_id FROM core.articles WHERE article_id = %s",
-                          (article_id,)).fetchone()
+        ids = cur.execute("UPDATE core.articles SET dedupe_pending = false WHERE article_id = %s "
+                          "RETURNING duplicate_group_id, story_id", (article_id,)).fetchone()
         groups.update(i for i in ids[:1] if i is not None)
         stories.update(i for i in ids[1:] if i is not None)
         return
@@ -386,13 +383,17 @@ def _process(cur: psycopg.Cursor, index: WarehouseIndex, row: tuple, counts: dic
     index.remember(article_id, f"{title}\n{body}", fp)
     assignment = assign(index, doc, fp)
     group = int(assignment.duplicate_group)
-    similarity = None if assignment.kind == "new" else assignment.similarity
-    cur.execute("UPDATE core.articles SET duplicate_group_id = %s, duplicate_of_similarity = %s WHERE article_id = %s",
-                (group, similarity, article_id))
     counts[assignment.kind] += 1
     groups.add(group)
-    stories.add(_place_in_story(cur, article_id, group, title, body, published, published or first_window, url,
-                                counts, reopened, index, terms))
+    story, story_similarity = _place_in_story(cur, article_id, group, title, body, published,
+                                              published or first_window, url, counts, reopened, index, terms)
+    stories.add(story)
+    # One new row version for all of it: every update of core.articles rewrites its
+    # indexes and recomputes its full-text column.
+    cur.execute(
+        "UPDATE core.articles SET dedupe_pending = false, duplicate_group_id = %s, duplicate_of_similarity = %s, "
+        "story_id = %s, story_similarity = %s WHERE article_id = %s",
+        (group, None if assignment.kind == "new" else assignment.similarity, story, story_similarity, article_id))
 
 
 class _Reopened:
