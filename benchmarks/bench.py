@@ -237,14 +237,10 @@ def _reap_workers() -> None:
 def _peak_rss_mb() -> float:
     """This process's peak resident memory. Not ru_maxrss: Linux keeps it across exec, so
     a process started by a big one would report its parent's size."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from newsfacts.procstat import status_mb
+
+    peak = status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _usage() -> dict:

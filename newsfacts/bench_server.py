@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsfacts.fixture_server import FixtureServer
+from newsfacts.procstat import status_mb
 
 FIRST_ADDRESS = IPv4Address("127.0.1.1")
 
@@ -186,17 +187,6 @@ def _faults(path: str | None) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
 
 
-def _rss_mb() -> float | None:
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sites", type=Path, help="a folder of outlet folders (benchmarks/bench_corpus.py)")
@@ -218,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                 reply = servers.load(_sites(command["load"]), _faults(command.get("faults")))
             else:  # {}: how things stand
                 reply = {"requests": servers.total_requests()}
-            print(json.dumps({**reply, "rss_mb": _rss_mb()}), flush=True)
+            print(json.dumps({**reply, "rss_mb": status_mb("VmRSS")}), flush=True)
         print(json.dumps({"requests": servers.total_requests()}), flush=True)
     return 0
 
