@@ -419,14 +419,15 @@ def child_component(args: dict) -> dict:
 
 def _dedup_component(conn, sample_links: set[int]) -> tuple[float, float, int, dict]:
     """Duplicate groups and stories, in memory, for the sample's articles, each against every
-    article dedupe_articles had seen before it (the day's earlier articles, in its order)."""
+    article dedupe_articles had seen before it (the day's earlier articles, in its order) and
+    the stories open to it (:class:`extractors.stories.StoryWindow`, as the stage keeps them)."""
     from extractors.dedup import Document, MemoryIndex, assign
-    from extractors.stories import StoryCandidate, StoryIndex, story_terms
+    from extractors.stories import StoryCandidate, StoryWindow, story_terms
 
     rows = conn.execute(
-        "SELECT a.article_id, a.link_id, a.title, a.body_text, a.published_at, a.duplicate_group_id, a.story_id "
-        "FROM core.articles a ORDER BY a.published_at NULLS LAST, a.article_id").fetchall()
-    index, neighbours, group_story, stories = MemoryIndex(), [], {}, StoryIndex()
+        "SELECT a.article_id, a.link_id, a.title, a.body_text, coalesce(a.published_at, a.first_window), "
+        "a.duplicate_group_id, a.story_id FROM core.articles a ORDER BY 5, a.article_id").fetchall()
+    index, group_story, stories = MemoryIndex(), {}, StoryWindow()
     cpu = wall = 0.0
     items = 0
     for article_id, link_id, title, body, published, group, story in rows:
@@ -435,13 +436,13 @@ def _dedup_component(conn, sample_links: set[int]) -> tuple[float, float, int, d
         assignment = assign(index, Document(str(article_id), "", title, body, published))
         terms = story_terms(title, body)
         if assignment.duplicate_group not in group_story:
-            stories.best(terms, neighbours)  # as dedupe_articles does
+            stories.best(terms, published)  # as dedupe_articles does
         if timed:
             cpu += time.process_time() - c0
             wall += time.perf_counter() - w0
             items += 1
         group_story.setdefault(assignment.duplicate_group, story)
-        neighbours.append(StoryCandidate(str(article_id), str(story), published, terms))
+        stories.add((published, article_id), StoryCandidate(str(article_id), str(story), published, terms))
     return cpu, wall, items, {"articles_in_day": len(rows)}
 
 

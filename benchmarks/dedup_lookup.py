@@ -13,11 +13,11 @@ publication order) of the generated near-duplicate set (``dedup_cases.generate()
 as articles and through the project's own stage, ``newsfacts.dedupe.dedupe(dsn)``. The
 rest of the set (copies of planted documents and unrelated ones), then exact re-posts
 of planted documents, make up ``--lookups`` new articles. Each is looked up the way the
-stage does it for a new article, ``assign(WarehouseIndex(cur), doc)`` (fingerprint,
-exact(), candidates(), verification, storing its fingerprint), inside a transaction
+stage does it for a new article (fingerprint, ``WarehouseIndex.look_up()``: the exact and
+the band lookup in one query, then ``assign()``: verification, storing its fingerprint), inside a transaction
 that is rolled back, so the database does not grow. The figure is the mean time per
 article of a run, median over ``--repeat`` runs, with the share of it spent in the
-database (execute, fetch, COPY); the candidates SQL alone is timed the same way, and one candidates query and one exact() query are EXPLAINed (ANALYZE, BUFFERS).
+database (execute, fetch, COPY); the candidates SQL alone is timed the same way, and one candidates query and one whole lookup of an exact re-post are EXPLAINed (ANALYZE, BUFFERS).
 
     .venv/bin/python benchmarks/dedup_lookup.py [--sizes 10000,1000000] [--lookups 300]
         [--repeat 3] [--dsn-admin postgresql://postgres@127.0.0.1:5432/postgres]
@@ -53,7 +53,7 @@ from psycopg import sql  # noqa: E402
 
 from dedup_cases import generate  # noqa: E402
 from extractors.dedup import MAX_BUCKET, Document, assign, fingerprint  # noqa: E402
-from newsfacts.dedupe import _CANDIDATES, WarehouseIndex, dedupe  # noqa: E402
+from newsfacts.dedupe import _CANDIDATES, _LOOKUP, WarehouseIndex, dedupe  # noqa: E402
 from newsfacts.migrations import migrate  # noqa: E402
 from newsfacts.warehouse import connect  # noqa: E402
 
@@ -62,12 +62,6 @@ BANDS_PER_ARTICLE = 34
 #: Tables whose secondary indexes are dropped during the bulk load and rebuilt after it.
 _BULK_TABLES = ("raw.links", "core.articles", "core.article_fingerprints", "core.article_lsh_bands",
                 "core.duplicate_groups", "core.stories")
-_EXACT = (
-    "SELECT f.article_id, a.duplicate_group_id FROM core.article_fingerprints f "
-    "JOIN core.articles a USING (article_id) "
-    "WHERE f.normalized_sha256 = %s AND a.duplicate_group_id IS NOT NULL ORDER BY f.article_id LIMIT 1"
-)
-
 
 def dsn_for(admin_dsn: str, dbname: str) -> str:
     info = psycopg.conninfo.conninfo_to_dict(admin_dsn)
@@ -346,7 +340,10 @@ def measure(dsn: str, source: int, page: int, docs: list[dict], repeat: int) -> 
                     document = Document(str(aid), doc["url"], doc["title"], doc["text"], doc["published_at"])
                     timed = TimedCursor(cur)
                     t0 = time.perf_counter()
-                    result = assign(WarehouseIndex(timed), document)
+                    index = WarehouseIndex(timed)
+                    fp = fingerprint(f"{document.title}\n{document.text}")
+                    index.look_up(fp, aid)
+                    result = assign(index, document, fp)
                     dt = time.perf_counter() - t0
                 total += dt
                 in_sql += timed.seconds
@@ -407,7 +404,7 @@ def _plan_summary(plan: str) -> dict:
 
 def explain_queries(conn, docs, fps, candidates_found) -> dict:
     """EXPLAIN (ANALYZE, BUFFERS) of the candidates query of the lookup with most candidates,
-    and of exact() for an exact re-post."""
+    and of the whole lookup (exact match and candidates) for an exact re-post."""
     best = max(range(len(docs)), key=lambda i: candidates_found[i])
     fp = fps[best]
     params = {"bands": [b for b, _ in fp.bands], "buckets": [k for _, k in fp.bands], "self": -1, "cap": MAX_BUCKET}
@@ -417,8 +414,10 @@ def explain_queries(conn, docs, fps, candidates_found) -> dict:
         out["candidates"] = {"doc": docs[best]["id"], "bands": len(fp.bands),
                              "rows": candidates_found[best], **_plan_summary(plan), "plan": plan}
         exact_doc = next((i for i, d in enumerate(docs) if d["expect"] == "exact re-post"), 0)
-        plan = "\n".join(r[0] for r in cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + _EXACT,
-                                                   (fps[exact_doc].text_hash,)))
+        fp = fps[exact_doc]
+        plan = "\n".join(r[0] for r in cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + _LOOKUP, {
+            "hash": fp.text_hash, "bands": [b for b, _ in fp.bands], "buckets": [k for _, k in fp.bands],
+            "self": -1, "cap": MAX_BUCKET}))
         out["exact"] = {"doc": docs[exact_doc]["id"], **_plan_summary(plan), "plan": plan}
     return out
 
@@ -449,7 +448,7 @@ def bench_size(args, n: int, planted: list[dict], looked: list[dict]) -> dict:
               f"kinds {result['kinds_by_expectation']}", flush=True)
         print(f"[{n}] EXPLAIN candidates (doc {result['explain']['candidates']['doc']}, "
               f"{result['explain']['candidates']['rows']} rows):\n{result['explain']['candidates']['plan']}\n"
-              f"[{n}] EXPLAIN exact():\n{result['explain']['exact']['plan']}\n", flush=True)
+              f"[{n}] EXPLAIN lookup of an exact re-post:\n{result['explain']['exact']['plan']}\n", flush=True)
     finally:
         if args.keep:
             print(f"[{n}] kept database {name}: {dsn}", flush=True)

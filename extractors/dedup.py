@@ -258,24 +258,26 @@ def could_be_copy(fp: Fingerprint, stored_minhash: np.ndarray, stored_words: int
     return shared / max(1, min(mine, theirs)) >= PREFILTER_CONTAINMENT
 
 
-def assign(index: Index, doc: Document, fp: Fingerprint | None = None) -> Assignment:
+def assign(index: Index, doc: Document, fp: Fingerprint | None = None, canonical: bool = True) -> Assignment:
     """Put one document into a duplicate group (stores it in the index). ``fp``: the
-    document's fingerprint when already computed (elsewhere, e.g. in a worker process)."""
+    document's fingerprint when already computed (elsewhere, e.g. in a worker process).
+    ``canonical=False`` leaves ``canonical_id`` empty: the warehouse names a group's
+    canonical article once its whole batch is placed, and asks for none on the way."""
     fp = fp or fingerprint(f"{doc.title}\n{doc.text}")
     exact = index.exact(fp.text_hash)
     if exact is not None:
-        group = index.add(doc, fp, exact[1])
-        return Assignment(doc.id, group, index.canonical(group), "exact")
-    best: tuple[float, str] | None = None
-    for _, group, other in index.candidates(fp, exclude=doc.id):
-        score = similarity(fp, other)
-        if score > 0 and (best is None or score > best[0]):
-            best = (score, group)
-    if best is None:
-        group = index.add(doc, fp, None)
-        return Assignment(doc.id, group, index.canonical(group), "new")
-    group = index.add(doc, fp, best[1])
-    return Assignment(doc.id, group, index.canonical(group), "near", best[0])
+        group, kind, score = index.add(doc, fp, exact[1]), "exact", 1.0
+    else:
+        best: tuple[float, str] | None = None
+        for _, group, other in index.candidates(fp, exclude=doc.id):
+            score = similarity(fp, other)
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, group)
+        if best is None:
+            group, kind, score = index.add(doc, fp, None), "new", 1.0
+        else:
+            group, kind, score = index.add(doc, fp, best[1]), "near", best[0]
+    return Assignment(doc.id, group, index.canonical(group) if canonical else "", kind, score)
 
 
 class MemoryIndex:

@@ -19,6 +19,8 @@ share a story, whenever the copy appeared.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
 import re
 from collections import Counter
@@ -266,13 +268,42 @@ class StoryIndex:
             if not self._df[t] and not self._stories_with.get(t, True):
                 del self._stories_with[t]
 
+    def add(self, n: StoryCandidate) -> None:
+        """Take in one more member (nothing if it is in already)."""
+        key = (n.id, n.story)
+        if key not in self._members:
+            self._members[key] = n
+            self._add(n)
+
+    def add_many(self, added: list[StoryCandidate]) -> None:
+        """Take in several members: in one pass when they are many."""
+        added = [n for n in added if (n.id, n.story) not in self._members]
+        if len(added) <= _BULK:
+            for n in added:
+                self.add(n)
+            return
+        self._members.update(((n.id, n.story), n) for n in added)
+        self._add_all(added)
+
+    def remove(self, n: StoryCandidate) -> None:
+        """Let a member go (nothing if it is not in)."""
+        if self._members.pop((n.id, n.story), None) is not None:
+            self._remove(n)
+
     def best(self, terms: dict[str, float], neighbours: list[StoryCandidate],
              min_similarity: float = MIN_SIMILARITY) -> tuple[str, float] | None:
+        """:func:`best_story` over ``neighbours``."""
         if not neighbours or not terms:
             return None
         self._sync(neighbours)
+        return self.score(terms, min_similarity)
+
+    def score(self, terms: dict[str, float], min_similarity: float = MIN_SIMILARITY) -> tuple[str, float] | None:
+        """:func:`best_story` over the members the index holds now."""
+        if not self._members or not terms:
+            return None
         # The idf of best_story: the neighbours and the article itself.
-        big_l = math.log(len(neighbours) + 2)
+        big_l = math.log(len(self._members) + 2)
         idf = {t: big_l - math.log(self._df.get(t, 0) + 1.5) for t in terms}
         na = math.sqrt(sum((w * idf[t]) ** 2 for t, w in terms.items()))
         dots: dict[str, float] = {}
@@ -301,14 +332,105 @@ class StoryIndex:
         return (best, round(best_score, 4)) if best is not None and best_score >= min_similarity else None
 
 
+class StoryWindow:
+    """The stories open to each article, for articles placed in publication order.
+
+    An article can join the stories first reported within :data:`WINDOW` of it
+    (:func:`open_to`); their members published up to then (and, in a backfill, up to a
+    window after it) are its neighbours. Since a story's first report is its earliest
+    member, that set is exactly the members published no later than ``when + WINDOW`` of
+    the stories first reported no earlier than ``when - WINDOW``. As ``when`` moves forward
+    members only come in (from the later end) and stories only leave (whole, when their
+    first report ages), so each call adds the members that arrived and drops the stories
+    that left, and the :class:`StoryIndex` answers from running sums: a day of N articles
+    costs about N, not N² as with recomputing each article's neighbours (at 10,000 articles
+    a day that list was the larger part of the dedupe task). A call for an earlier time
+    than the last starts over.
+
+    Members are kept in order of ``key``: a tuple starting with the member's time
+    (the warehouse adds the URL, bytewise, as its queries sort).
+    """
+
+    def __init__(self) -> None:
+        self.index = StoryIndex()
+        self._keys: list[tuple] = []
+        self._rows: list[StoryCandidate] = []
+        self._first: dict[str, datetime] = {}  # story -> its first report's time
+        self._expiry: list[tuple[datetime, str]] = []  # heap of (first report, story); stale entries skipped
+        self._admitted: dict[str, list[StoryCandidate]] = {}  # story -> its members in the index
+        self._seen = 0  # rows[:seen] are published no later than now + WINDOW
+        self._now: datetime | None = None
+
+    def load(self, rows: list[tuple[tuple, StoryCandidate]], first: dict[str, datetime]) -> None:
+        """Start from these members (sorted by key) and their stories' first reports."""
+        self.__init__()
+        self._keys = [key for key, _ in rows]
+        self._rows = [n for _, n in rows]
+        self._first = dict(first)
+        self._expiry = [(at, story) for story, at in self._first.items()]
+        heapq.heapify(self._expiry)
+
+    def first_report(self, story: str) -> datetime | None:
+        return self._first.get(story)
+
+    def best(self, terms: dict[str, float], when: datetime,
+             min_similarity: float = MIN_SIMILARITY) -> tuple[str, float] | None:
+        """The story an article published at ``when`` joins (:func:`best_story` over its neighbours)."""
+        self._advance(when)
+        return self.index.score(terms, min_similarity)
+
+    def add(self, key: tuple, n: StoryCandidate, first: datetime | None = None) -> None:
+        """A member placed (``key[0]`` its time); ``first``: its story's first report when
+        the story began outside what was loaded."""
+        when = key[0]
+        at = bisect.bisect_right(self._keys, key)
+        self._keys.insert(at, key)
+        self._rows.insert(at, n)
+        earliest = min(t for t in (self._first.get(n.story), first, when) if t is not None)
+        if self._first.get(n.story) != earliest:
+            self._first[n.story] = earliest
+            heapq.heappush(self._expiry, (earliest, n.story))
+        if self._now is not None and when <= self._now + WINDOW:
+            self._seen += 1  # it lies among the rows already seen
+            self._admit([n])
+
+    def _advance(self, when: datetime) -> None:
+        if self._now is not None and when < self._now:
+            rows, keys, first = self._rows, self._keys, self._first
+            self.__init__()
+            self._rows, self._keys, self._first = rows, keys, first
+            self._expiry = [(at, story) for story, at in first.items()]
+            heapq.heapify(self._expiry)
+        self._now = when
+        oldest = when - WINDOW
+        while self._expiry and self._expiry[0][0] < oldest:
+            at, story = heapq.heappop(self._expiry)
+            if self._first.get(story) == at:
+                for n in self._admitted.pop(story, ()):
+                    self.index.remove(n)
+        latest, start = when + WINDOW, self._seen
+        while self._seen < len(self._rows) and self._keys[self._seen][0] <= latest:
+            self._seen += 1
+        self._admit(self._rows[start:self._seen])
+
+    def _admit(self, rows: list[StoryCandidate]) -> None:
+        oldest = self._now - WINDOW
+        taken = [n for n in rows if self._first[n.story] >= oldest]
+        for n in taken:
+            self._admitted.setdefault(n.story, []).append(n)
+        self.index.add_many(taken)
+
+
 class MemoryStories:
-    """In-process story assignment (the CLI's ``dedupe``, tests, the quality benchmark)."""
+    """In-process story assignment (the CLI's ``dedupe``, tests, the quality benchmark),
+    for articles given in publication order (those without a time last)."""
 
     def __init__(self, min_similarity: float = MIN_SIMILARITY) -> None:
         self._articles: list[StoryCandidate] = []
-        self._first: dict[str, datetime | None] = {}  # story -> its first report's time
+        self._stories = 0
         self._min_similarity = min_similarity
-        self._index = StoryIndex()
+        self._window = StoryWindow()
+        self._undated = StoryIndex()
 
     def assign(self, doc_id: str, title: str, text: str, published_at: datetime | None,
                same_group_story: str | None = None) -> str:
@@ -316,12 +438,19 @@ class MemoryStories:
         if same_group_story is not None:
             story = same_group_story
         else:
-            neighbours = [a for a in self._articles if open_to(self._first[a.story], published_at)]
-            found = self._index.best(terms, neighbours, self._min_similarity)
-            story = f"story-{len(self._first) + 1}" if found is None else found[0]
-        if story not in self._first or _earlier(published_at, self._first[story]):
-            self._first[story] = published_at
-        self._articles.append(StoryCandidate(doc_id, story, published_at, terms))
+            if published_at is None:  # open to every story
+                found = self._undated.best(terms, self._articles, self._min_similarity)
+            else:
+                found = self._window.best(terms, published_at, self._min_similarity)
+            if found is None:
+                self._stories += 1
+                story = f"story-{self._stories}"
+            else:
+                story = found[0]
+        member = StoryCandidate(doc_id, story, published_at, terms)
+        self._articles.append(member)
+        if published_at is not None:
+            self._window.add((published_at, len(self._articles)), member)
         return story
 
 
@@ -331,7 +460,3 @@ def open_to(story_first: datetime | None, when: datetime | None) -> bool:
     event's coverage and not a chain of articles each a day after the last (unknown times
     are open to anything)."""
     return story_first is None or when is None or abs(when - story_first) <= WINDOW
-
-
-def _earlier(a: datetime | None, b: datetime | None) -> bool:
-    return a is not None and (b is None or a < b)

@@ -30,7 +30,6 @@ nightly case nothing is reopened: new articles are the latest.
 
 from __future__ import annotations
 
-import bisect
 import json
 import logging
 from collections import OrderedDict
@@ -41,7 +40,7 @@ import psycopg
 
 from extractors.dedup import (MAX_BUCKET, Document, Fingerprint, Shingles, assign, could_be_copy, fingerprint,
                               shingles_of)
-from extractors.stories import WINDOW, StoryCandidate, StoryIndex, open_to, story_terms
+from extractors.stories import WINDOW, StoryCandidate, StoryWindow, story_terms
 from newsfacts.errors import plain_errors
 from newsfacts.parallel import cpu_pool
 from newsfacts.testhooks import pause_point
@@ -49,14 +48,14 @@ from newsfacts.warehouse import connect
 
 log = logging.getLogger(__name__)
 
-BATCH = 200
+BATCH = 1000
 _LOCK = (0x6E66, 0x6464)  # "nf", "dd": one dedup writer at a time
 #: The order articles are grouped and clustered in (see the module docstring).
 _ORDER = "coalesce(a.published_at, a.first_window), a.url"
 
 _PENDING = f"""
 SELECT a.article_id, a.title, a.body_text, a.published_at, a.first_window, a.source_id,
-       f.article_id IS NOT NULL AS fingerprinted, a.url
+       f.article_id IS NOT NULL AS fingerprinted, a.url, a.text_sha256
 FROM core.articles a LEFT JOIN core.article_fingerprints f USING (article_id)
 WHERE a.dedupe_pending
 ORDER BY {_ORDER}
@@ -93,6 +92,26 @@ CROSS JOIN LATERAL (
     WHERE l.band = k.band AND l.bucket = k.bucket AND l.article_id <> %(self)s
     ORDER BY l.article_id DESC LIMIT %(cap)s
 ) c
+"""
+
+#: One round trip for both lookups of an article: the first grouped article with the same
+#: normalised text (``exact``), and the articles sharing an LSH band with it. The exact
+#: match starts from the hash's index and reads each article by its key whatever the
+#: planner believes of ungrouped rows (statistics taken while a day's articles were all
+#: pending made it scan every grouped article instead).
+_LOOKUP = f"""
+SELECT true AS exact, e.article_id, e.duplicate_group_id, e.at, e.url FROM (
+    SELECT a.article_id, a.duplicate_group_id, a.at, a.url
+    FROM core.article_fingerprints f
+    CROSS JOIN LATERAL (
+        SELECT a.article_id, a.duplicate_group_id, coalesce(a.published_at, a.first_window) AS at, a.url
+        FROM core.articles a WHERE a.article_id = f.article_id AND a.duplicate_group_id IS NOT NULL LIMIT 1
+    ) a
+    WHERE f.normalized_sha256 = %(hash)s
+    ORDER BY a.at, a.url LIMIT 1
+) e
+UNION ALL
+SELECT false, c.article_id, NULL, NULL, NULL FROM ({_CANDIDATES}) c
 """
 
 _REFRESH_GROUPS = """
@@ -173,7 +192,15 @@ class FingerprintCache:
 
 
 class WarehouseIndex:
-    """:class:`extractors.dedup.Index` over the warehouse tables, inside one transaction."""
+    """:class:`extractors.dedup.Index` over the warehouse tables, inside one transaction.
+
+    Fingerprints and bands are written as each article is placed (the next article's
+    lookup must find them), but the articles' own rows only when the batch ends
+    (:meth:`write_placed`, one statement): an UPDATE of core.articles rewrites the row
+    with its indexes and full-text column, the costliest write of the stage. Until then
+    the groups and stories of the batch's articles are known here, and the lookups
+    consult them next to the tables.
+    """
 
     def __init__(self, cur: psycopg.Cursor, reopened: _Reopened | None = None,
                  fingerprints: FingerprintCache | None = None):
@@ -184,14 +211,26 @@ class WarehouseIndex:
         #: soak (benchmarks/soak.py), as ever more old articles share a band.
         self._known = fingerprints or FingerprintCache(0)
         self._reopened = reopened or _Reopened()
-        #: Story terms of the neighbours read in this transaction (see :class:`StoryNeighbours`),
-        #: and the story centroids built from them so far (see :class:`StoryIndex`).
-        self.story_terms: dict[int, dict] = {}
-        self.stories = StoryIndex()
-        self.neighbours = StoryNeighbours()
+        #: The stories open to the batch's articles (loaded by :func:`load_story_window`),
+        #: and the batch's own members of them (kept to load the window again).
+        self.window = StoryWindow()
+        self.window_stale = False  # a member's terms changed: load the window again
+        self.window_placed: list[tuple[tuple, StoryCandidate]] = []
         #: Fingerprints and story terms of the batch's articles being computed by worker
         #: processes (futures of :func:`prepare`), if any.
         self.prepared: dict[int, object] = {}
+        #: Story terms to store with the fingerprint of the article being placed.
+        self.terms_to_store: dict[int, dict] = {}
+        #: The batch's articles placed so far: article -> [group, similarity, story, story similarity].
+        self.placed: dict[int, list] = {}
+        self.group_story: dict[int, int] = {}  # group -> story, for the groups of the batch's articles
+        self.stories_placed: set[int] = set()
+        #: The first of the batch's articles with a normalised text: hash -> ((time, URL), article).
+        self._placed_texts: dict[bytes, tuple[tuple, int]] = {}
+        #: (hash, article, exact match, candidate ids) of the article being placed (:meth:`look_up`).
+        self._looked_up: tuple | None = None
+        #: Groups started in this batch: negative stand-ins until :meth:`write_placed` creates them.
+        self._new_groups = 0
 
     def remember(self, article_id: int, text: str, fp: Fingerprint) -> None:
         """Keep an article's fingerprint for the candidates of later batches."""
@@ -201,157 +240,223 @@ class WarehouseIndex:
         future = self.prepared.pop(article_id, None)
         return (None, None) if future is None else future.result()
 
+    def _group_of(self, article_id: int, stored: int | None) -> int | None:
+        if stored is not None:
+            return stored
+        placed = self.placed.get(article_id)
+        return None if placed is None else placed[0]
+
+    def look_up(self, fp: Fingerprint, article_id: int) -> None:
+        """Run both lookups of the article about to be placed (:data:`_LOOKUP`), for
+        :meth:`exact` and :meth:`candidates` to answer from."""
+        rows = self._cur.execute(_LOOKUP, {
+            "hash": fp.text_hash, "bands": [b for b, _ in fp.bands], "buckets": [k for _, k in fp.bands],
+            "self": article_id, "cap": MAX_BUCKET}).fetchall()
+        self._looked_up = (fp.text_hash, article_id, next((r[1:] for r in rows if r[0]), None),
+                           [r[1] for r in rows if not r[0]])
+
+    def _lookup_for(self, text_hash: bytes, article_id: int | None = None) -> tuple:
+        if self._looked_up is None or self._looked_up[0] != text_hash or \
+                article_id not in (None, self._looked_up[1]):
+            raise RuntimeError("look_up() the article before placing it")
+        return self._looked_up
+
     def exact(self, text_hash: bytes) -> tuple[str, str] | None:
-        row = self._cur.execute(
-            "SELECT f.article_id, a.duplicate_group_id FROM core.article_fingerprints f "
-            "JOIN core.articles a USING (article_id) "
-            f"WHERE f.normalized_sha256 = %s AND a.duplicate_group_id IS NOT NULL ORDER BY {_ORDER} LIMIT 1",
-            (text_hash,),
-        ).fetchone()
+        """The first article, in the stage's order, with this normalised text."""
+        row = self._lookup_for(text_hash)[2]
+        here = self._placed_texts.get(text_hash)
+        if here is not None and (row is None or here[0] < (row[2], row[3])):
+            return str(here[1]), str(self.placed[here[1]][0])
         return None if row is None else (str(row[0]), str(row[1]))
 
     def candidates(self, fp: Fingerprint, exclude: str) -> list[tuple[str, str, Fingerprint | Shingles]]:
         """Stored articles sharing a band with ``fp``; only those whose stored MinHash says
         they could be copies (:func:`extractors.dedup.could_be_copy`) have their text read."""
-        ids = [row[0] for row in self._cur.execute(
-            _CANDIDATES,
-            {"bands": [b for b, _ in fp.bands], "buckets": [k for _, k in fp.bands], "self": int(exclude),
-             "cap": MAX_BUCKET},
-        ).fetchall()]
+        ids = self._lookup_for(fp.text_hash, int(exclude))[3]
         if not ids:
             return []
-        worth = [article_id for article_id, minhash, words in self._cur.execute(
-            "SELECT f.article_id, f.minhash, a.word_count FROM core.article_fingerprints f "
-            "JOIN core.articles a USING (article_id) WHERE f.article_id = ANY(%s) AND a.duplicate_group_id IS NOT NULL",
-            (ids,),
-        ).fetchall() if could_be_copy(fp, np.frombuffer(minhash, dtype="<u4"), words or 0)]
-        if not worth:
+        groups = {}
+        for article_id, minhash, words, stored_group in self._cur.execute(
+                "SELECT f.article_id, f.minhash, a.word_count, a.duplicate_group_id FROM core.article_fingerprints f "
+                "JOIN core.articles a USING (article_id) WHERE f.article_id = ANY(%s)", (ids,)).fetchall():
+            group = self._group_of(article_id, stored_group)
+            if group is not None and could_be_copy(fp, np.frombuffer(minhash, dtype="<u4"), words or 0):
+                groups[article_id] = group
+        if not groups:
             return []
         rows = self._cur.execute(
-            "SELECT article_id, duplicate_group_id, title, body_text FROM core.articles "
-            "WHERE article_id = ANY(%s) ORDER BY article_id",
-            (worth,),
+            "SELECT article_id, title, body_text FROM core.articles WHERE article_id = ANY(%s) ORDER BY article_id",
+            (list(groups),),
         ).fetchall()
-        return [(str(article_id), str(group), self._known.get(article_id, f"{title}\n{body}"))
-                for article_id, group, title, body in rows]
+        return [(str(article_id), str(groups[article_id]), self._known.get(article_id, f"{title}\n{body}"))
+                for article_id, title, body in rows]
 
     def add(self, doc: Document, fp: Fingerprint, group: str | None) -> str:
-        if group is None and (previous := self._reopened.vacant(self._cur, "duplicate_group_id", doc.id)):
+        """Place an article (``doc.published_at``: its time in the stage's order)."""
+        article_id = int(doc.id)
+        if group is None and (previous := self._reopened.vacant(self._cur, "duplicate_group_id", doc.id,
+                                                                 self.group_story.keys())):
             group = str(previous)
         if group is None:
-            group = str(self._cur.execute(
-                "INSERT INTO core.duplicate_groups DEFAULT VALUES RETURNING duplicate_group_id").fetchone()[0])
-        store_fingerprint(self._cur, int(doc.id), fp)
+            self._new_groups += 1
+            group = str(-self._new_groups)
+        store_fingerprint(self._cur, article_id, fp, self.terms_to_store.pop(article_id, {}), replace=False)
+        self.placed[article_id] = [int(group), None, None, None]
+        self._placed_texts.setdefault(fp.text_hash, ((doc.published_at, doc.url), article_id))
         return group
 
+    def place_in_story(self, article_id: int, story: int, similarity: float | None,
+                       key: tuple, member: StoryCandidate) -> None:
+        placed = self.placed[article_id]
+        placed[2], placed[3] = story, similarity
+        self.group_story.setdefault(placed[0], story)
+        self.stories_placed.add(story)
+        self.window_placed.append((key, member))
+
+    def write_placed(self) -> dict[int, int]:
+        """Create the batch's new groups (their ids in the order they were started, as one
+        by one) and write the groups and stories of its articles to core.articles; the
+        real id of each stand-in."""
+        created = sorted(row[0] for row in self._cur.execute(
+            "INSERT INTO core.duplicate_groups SELECT FROM generate_series(1, %s) RETURNING duplicate_group_id",
+            (self._new_groups,)).fetchall()) if self._new_groups else []
+        real = {-(i + 1): group for i, group in enumerate(created)}
+        for placed in self.placed.values():
+            placed[0] = real.get(placed[0], placed[0])
+        if not self.placed:
+            return real
+        ids = sorted(self.placed)
+        columns = list(zip(*(self.placed[i] for i in ids)))
+        self._cur.execute(
+            "UPDATE core.articles a SET dedupe_pending = false, duplicate_group_id = v.grp, "
+            "duplicate_of_similarity = v.grp_similarity, story_id = v.story, story_similarity = v.story_similarity "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::real[], %s::bigint[], %s::real[]) "
+            "AS v(id, grp, grp_similarity, story, story_similarity) WHERE a.article_id = v.id",
+            (ids, *map(list, columns)))
+        return real
+
     def canonical(self, group: str) -> str:
+        if int(group) < 0:  # started in this batch: its first article
+            return str(min(a for a, placed in self.placed.items() if placed[0] == int(group)))
         row = self._cur.execute(
             "SELECT canonical_article_id FROM core.duplicate_groups WHERE duplicate_group_id = %s", (int(group),)
         ).fetchone()
         return str(row[0]) if row and row[0] is not None else ""
 
 
-def store_fingerprint(cur: psycopg.Cursor, article_id: int, fp: Fingerprint) -> None:
-    """(Re)write an article's fingerprint and LSH bands."""
-    cur.execute("DELETE FROM core.article_lsh_bands WHERE article_id = %s", (article_id,))
+def store_fingerprint(cur: psycopg.Cursor, article_id: int, fp: Fingerprint, terms: dict, replace: bool) -> None:
+    """Write an article's fingerprint, story terms and LSH bands (one statement);
+    ``replace``: those of an earlier version of its text."""
+    if replace:
+        cur.execute("DELETE FROM core.article_lsh_bands WHERE article_id = %s", (article_id,))
     cur.execute(
         """
-        INSERT INTO core.article_fingerprints (article_id, text_sha256, normalized_sha256, minhash)
-        SELECT article_id, text_sha256, %(normalized)s, %(minhash)s FROM core.articles WHERE article_id = %(id)s
-        ON CONFLICT (article_id) DO UPDATE SET text_sha256 = EXCLUDED.text_sha256,
-            normalized_sha256 = EXCLUDED.normalized_sha256, minhash = EXCLUDED.minhash
+        WITH stored AS (
+            INSERT INTO core.article_fingerprints (article_id, text_sha256, normalized_sha256, minhash, story_terms)
+            SELECT article_id, text_sha256, %(normalized)s, %(minhash)s, %(terms)s FROM core.articles
+            WHERE article_id = %(id)s
+            ON CONFLICT (article_id) DO UPDATE SET text_sha256 = EXCLUDED.text_sha256,
+                normalized_sha256 = EXCLUDED.normalized_sha256, minhash = EXCLUDED.minhash,
+                story_terms = EXCLUDED.story_terms
+            RETURNING article_id
+        )
+        INSERT INTO core.article_lsh_bands (band, bucket, article_id)
+        SELECT b.band, b.bucket, stored.article_id
+        FROM stored, unnest(%(bands)s::smallint[], %(buckets)s::bigint[]) AS b(band, bucket)
         """,
-        {"id": article_id, "normalized": fp.text_hash, "minhash": fp.minhash_bytes()},
+        {"id": article_id, "normalized": fp.text_hash, "minhash": fp.minhash_bytes(),
+         "terms": json.dumps(terms, sort_keys=True), "bands": [b for b, _ in fp.bands],
+         "buckets": [k for _, k in fp.bands]},
     )
-    with cur.copy("COPY core.article_lsh_bands (band, bucket, article_id) FROM STDIN") as copy:
-        for band, bucket in fp.bands:
-            copy.write_row((band, bucket, article_id))
 
 
-class StoryNeighbours:
-    """The articles in a story around a batch, kept in order while the batch is placed.
+class StoryTermsCache:
+    """Story terms of stored articles, kept across a run's batches, so that each batch's
+    story window (some 20,000 articles around a 10,000-article day) does not read and
+    parse them all again. Keyed by article and the hash of the text the terms were taken
+    from: a new version is new terms."""
 
-    Each article's neighbours are the members of the stories it can join: those whose first
-    report was published within the story window of it (:func:`extractors.stories.open_to`).
-    They are read from the warehouse once per batch, for the window around the whole batch,
-    with each story's first report, and each article placed in the batch is added where it
-    belongs, so an article's neighbours are a slice of this list rather than a query
-    returning a day's articles (which, at 10,000 articles a day, made most of the dedupe
-    task's time). Kept in (time, URL) order, bytewise, as the query reads them.
-    """
+    def __init__(self, size: int = 50_000) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[int, bytes], dict] = OrderedDict()
 
-    def __init__(self) -> None:
-        self._keys: list[tuple[datetime, str]] = []
-        self._rows: list[tuple[int, int, datetime | None]] = []  # (article, story, published_at)
-        self._first: dict[int, datetime] = {}  # story -> its first report's time
+    def get(self, article_id: int, text_hash: bytes) -> dict | None:
+        terms = self._entries.get((article_id, text_hash))
+        if terms is not None:
+            self._entries.move_to_end((article_id, text_hash))
+        return terms
 
-    def load(self, cur: psycopg.Cursor, start: datetime, end: datetime) -> None:
-        rows = cur.execute(
-            """
-            SELECT a.article_id, a.story_id, a.published_at, coalesce(a.published_at, a.first_window), a.url
-            FROM core.articles a JOIN core.article_fingerprints f USING (article_id)
-            WHERE a.story_id IS NOT NULL
-              AND coalesce(a.published_at, a.first_window) BETWEEN %(from)s AND %(to)s
-            ORDER BY coalesce(a.published_at, a.first_window), a.url COLLATE "C"
-            """,
-            {"from": start - WINDOW, "to": end + WINDOW},
-        ).fetchall()
-        self._keys = [(when, url) for _, _, _, when, url in rows]
-        self._rows = [(aid, story, published) for aid, story, published, _, _ in rows]
-        self._first = dict(cur.execute(
-            "SELECT story_id, min(coalesce(published_at, first_window)) FROM core.articles "
-            "WHERE story_id = ANY(%s) GROUP BY story_id", (sorted({story for _, story, _ in self._rows}),)
-        ).fetchall())
-
-    def add(self, article_id: int, story: int, published: datetime | None, when: datetime, url: str) -> None:
-        at = bisect.bisect_right(self._keys, (when, url))
-        self._keys.insert(at, (when, url))
-        self._rows.insert(at, (article_id, story, published))
-        self._first[story] = min(self._first.get(story, when), when)
-
-    def around(self, cur: psycopg.Cursor, article_id: int, when: datetime,
-               known: dict[int, dict]) -> list[StoryCandidate]:
-        """The neighbours of an article, with their story terms (read once per transaction
-        and kept in ``known``; an article whose terms are rewritten is dropped from it)."""
-        lo = bisect.bisect_left(self._keys, (when - WINDOW,))
-        hi = bisect.bisect_right(self._keys, (when + WINDOW, "\U0010ffff"))
-        first = self._first
-        rows = [r for r in self._rows[lo:hi] if r[0] != article_id and open_to(first[r[1]], when)]
-        missing = [aid for aid, _, _ in rows if aid not in known]
-        if missing:
-            known.update(cur.execute("SELECT article_id, story_terms FROM core.article_fingerprints "
-                                     "WHERE article_id = ANY(%s)", (missing,)).fetchall())
-        return [StoryCandidate(str(aid), str(story), published, known[aid]) for aid, story, published in rows]
+    def put(self, article_id: int, text_hash: bytes, terms: dict) -> None:
+        self._entries[(article_id, text_hash)] = terms
+        self._entries.move_to_end((article_id, text_hash))
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
 
 
-def _place_in_story(cur: psycopg.Cursor, article_id: int, group: int, title: str, body: str,
+def load_story_window(cur: psycopg.Cursor, window: StoryWindow, terms: StoryTermsCache,
+                      start: datetime, end: datetime) -> None:
+    """Load the stored members of the stories a batch published between ``start`` and
+    ``end`` can join (:class:`extractors.stories.StoryWindow`), with their stories' first
+    reports, in (time, URL) order, bytewise, as the batch is processed."""
+    rows = cur.execute(
+        """
+        SELECT a.article_id, a.story_id, a.published_at, coalesce(a.published_at, a.first_window), a.url,
+               f.text_sha256
+        FROM core.articles a JOIN core.article_fingerprints f USING (article_id)
+        WHERE a.story_id IS NOT NULL
+          AND coalesce(a.published_at, a.first_window) BETWEEN %(from)s AND %(to)s
+        ORDER BY coalesce(a.published_at, a.first_window), a.url COLLATE "C"
+        """,
+        {"from": start - WINDOW, "to": end + WINDOW},
+    ).fetchall()
+    found = {aid: terms.get(aid, sha) for aid, _, _, _, _, sha in rows}
+    missing = [aid for aid, known in found.items() if known is None]
+    if missing:
+        shas = {aid: sha for aid, _, _, _, _, sha in rows}
+        for aid, stored in cur.execute("SELECT article_id, story_terms FROM core.article_fingerprints "
+                                       "WHERE article_id = ANY(%s)", (missing,)):
+            found[aid] = stored
+            terms.put(aid, shas[aid], stored)
+    first = cur.execute(
+        "SELECT story_id, min(coalesce(published_at, first_window)) FROM core.articles "
+        "WHERE story_id = ANY(%s) GROUP BY story_id", (sorted({story for _, story, _, _, _, _ in rows}),)
+    ).fetchall()
+    window.load([((when, url), StoryCandidate(str(aid), str(story), published, found[aid]))
+                 for aid, story, published, when, url, _ in rows],
+                {str(story): at for story, at in first})
+
+
+def _place_in_story(cur: psycopg.Cursor, article_id: int, group: int, new_group: bool, terms: dict,
                     published: datetime | None, when: datetime, url: str, counts: dict, reopened: _Reopened,
-                    index: WarehouseIndex, terms: dict | None = None) -> tuple[int, float | None]:
-    if terms is None:
-        terms = story_terms(title, body)
-    index.story_terms.pop(article_id, None)
-    cur.execute("UPDATE core.article_fingerprints SET story_terms = %s WHERE article_id = %s",
-                (json.dumps(terms, sort_keys=True), article_id))
-    row = cur.execute(
-        "SELECT story_id FROM core.articles a WHERE duplicate_group_id = %s AND story_id IS NOT NULL "
-        f"ORDER BY {_ORDER} LIMIT 1",
-        (group,),
-    ).fetchone()
-    similarity = None
-    if row is not None:
-        story = row[0]
+                    index: WarehouseIndex) -> None:
+    """The story of the article's group if it has one (copies share a story, whenever they
+    appeared), else the most similar open story, else a new one."""
+    story = index.group_story.get(group)
+    if story is None and not new_group:
+        row = cur.execute(
+            "SELECT story_id FROM core.articles a WHERE duplicate_group_id = %s AND story_id IS NOT NULL "
+            f"ORDER BY {_ORDER} LIMIT 1",
+            (group,),
+        ).fetchone()
+        story = None if row is None else row[0]
+    similarity, first = None, None
+    if story is not None:
         counts["stories_joined"] += 1
+        if index.window.first_report(str(story)) is None:  # a story begun outside the window
+            first = cur.execute("SELECT min(coalesce(published_at, first_window)) FROM core.articles "
+                                "WHERE story_id = %s", (story,)).fetchone()[0]
     else:
-        found = index.stories.best(terms, index.neighbours.around(cur, article_id, when, index.story_terms))
+        found = index.window.best(terms, when)
         if found is None:
-            story = reopened.vacant(cur, "story_id", str(article_id)) or \
+            story = reopened.vacant(cur, "story_id", str(article_id), index.stories_placed) or \
                 cur.execute("INSERT INTO core.stories DEFAULT VALUES RETURNING story_id").fetchone()[0]
             counts["stories_new"] += 1
         else:
             story, similarity = int(found[0]), found[1]
             counts["stories_joined"] += 1
-    index.neighbours.add(article_id, story, published, when, url)
-    return story, similarity
+    member = StoryCandidate(str(article_id), str(story), published, terms)
+    index.window.add((when, url), member, first)
+    index.place_in_story(article_id, story, similarity, (when, url), member)
 
 
 def prepare(title: str, body: str) -> tuple[Fingerprint, dict]:
@@ -360,40 +465,40 @@ def prepare(title: str, body: str) -> tuple[Fingerprint, dict]:
 
 
 def _process(cur: psycopg.Cursor, index: WarehouseIndex, row: tuple, counts: dict,
-             groups: set[int], stories: set[int], reopened: _Reopened) -> None:
-    article_id, title, body, published, first_window, _source, fingerprinted, url = row
+             groups: set[int], stories: set[int], reopened: _Reopened, known_terms: StoryTermsCache,
+             span: tuple[datetime, datetime]) -> None:
+    article_id, title, body, published, first_window, _source, fingerprinted, url, text_hash = row
     fp, terms = index.prepared_for(article_id)
+    fp = fp or fingerprint(f"{title}\n{body}")
+    terms = story_terms(title, body) if terms is None else terms
+    known_terms.put(article_id, text_hash, terms)
     if fingerprinted:
         # The same URL with a changed text: a new version of the same article.
-        store_fingerprint(cur, article_id, fp or fingerprint(f"{title}\n{body}"))
-        index.story_terms.pop(article_id, None)
-        index.stories = StoryIndex()  # a neighbour's terms change: rebuild the centroids
-        cur.execute(
-            "UPDATE core.article_fingerprints SET story_terms = %s WHERE article_id = %s",
-            (json.dumps(story_terms(title, body) if terms is None else terms, sort_keys=True), article_id),
-        )
+        store_fingerprint(cur, article_id, fp, terms, replace=True)
+        index.window_stale = True  # a member's terms changed
         counts["version"] += 1
         ids = cur.execute("UPDATE core.articles SET dedupe_pending = false WHERE article_id = %s "
                           "RETURNING duplicate_group_id, story_id", (article_id,)).fetchone()
         groups.update(i for i in ids[:1] if i is not None)
         stories.update(i for i in ids[1:] if i is not None)
         return
-    doc = Document(str(article_id), "", title, body, published)
-    fp = fp or fingerprint(f"{title}\n{body}")
+    if index.window_stale:
+        load_story_window(cur, index.window, known_terms, *span)
+        for key, member in index.window_placed:
+            index.window.add(key, member)
+        index.window_stale = False
+    when = published or first_window
     index.remember(article_id, f"{title}\n{body}", fp)
-    assignment = assign(index, doc, fp)
+    index.terms_to_store[article_id] = terms
+    index.look_up(fp, article_id)
+    assignment = assign(index, Document(str(article_id), url, title, body, when), fp, canonical=False)
     group = int(assignment.duplicate_group)
     counts[assignment.kind] += 1
     groups.add(group)
-    story, story_similarity = _place_in_story(cur, article_id, group, title, body, published,
-                                              published or first_window, url, counts, reopened, index, terms)
-    stories.add(story)
-    # One new row version for all of it: every update of core.articles rewrites its
-    # indexes and recomputes its full-text column.
-    cur.execute(
-        "UPDATE core.articles SET dedupe_pending = false, duplicate_group_id = %s, duplicate_of_similarity = %s, "
-        "story_id = %s, story_similarity = %s WHERE article_id = %s",
-        (group, None if assignment.kind == "new" else assignment.similarity, story, story_similarity, article_id))
+    index.placed[article_id][1] = None if assignment.kind == "new" else assignment.similarity
+    _place_in_story(cur, article_id, group, assignment.kind == "new", terms, published, when, url, counts,
+                    reopened, index)
+    stories.add(index.placed[article_id][2])
 
 
 class _Reopened:
@@ -402,10 +507,11 @@ class _Reopened:
     def __init__(self) -> None:
         self.previous: dict[str, dict[str, int]] = {"duplicate_group_id": {}, "story_id": {}}
 
-    def vacant(self, cur: psycopg.Cursor, column: str, article_id: str) -> int | None:
-        """The article's previous group or story, if it has no member now (to reuse its id)."""
+    def vacant(self, cur: psycopg.Cursor, column: str, article_id: str, taken) -> int | None:
+        """The article's previous group or story, if it has no member now (to reuse its id);
+        ``taken``: those of the articles placed in this batch, not yet written."""
         previous = self.previous[column].pop(article_id, None)
-        if previous is None or cur.execute(
+        if previous is None or previous in taken or cur.execute(
                 f"SELECT 1 FROM core.articles WHERE {column} = %s LIMIT 1", (previous,)).fetchone():
             return None
         return previous
@@ -443,7 +549,7 @@ def dedupe(dsn: str, run_id: str | None = None) -> dict:
         pending = conn.execute("SELECT count(*) FROM core.articles WHERE dedupe_pending").fetchone()[0]
         # Fingerprints and story terms (pure CPU) are computed by worker processes, ahead of
         # the articles' turn, when there are enough articles; the rest stays in order here.
-        known = FingerprintCache()
+        known, known_terms = FingerprintCache(), StoryTermsCache()
         with cpu_pool(pending, preload=("newsfacts.dedupe",)) as pool:
             while True:
                 with conn.transaction(), conn.cursor() as cur:
@@ -454,11 +560,14 @@ def dedupe(dsn: str, run_id: str | None = None) -> dict:
                     if not batch:
                         break
                     index = WarehouseIndex(cur, reopened, known)
-                    index.neighbours.load(cur, min(r[3] or r[4] for r in batch), max(r[3] or r[4] for r in batch))
+                    span = (min(r[3] or r[4] for r in batch), max(r[3] or r[4] for r in batch))
+                    load_story_window(cur, index.window, known_terms, *span)
                     if pool is not None:
                         index.prepared = {row[0]: pool.submit(prepare, row[1], row[2]) for row in batch}
                     for row in batch:
-                        _process(cur, index, row, counts, groups, stories, reopened)
+                        _process(cur, index, row, counts, groups, stories, reopened, known_terms, span)
+                    created = index.write_placed()
+                    groups = {created.get(group, group) for group in groups}
                     refresh(cur, groups, stories)
                     pause_point("dedupe.batch")
     log.info("dedupe %s: %s", run_id or "", counts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from extractors.stories import StoryCandidate, StoryIndex, best_story, story_terms
+from extractors.stories import WINDOW, StoryCandidate, StoryIndex, StoryWindow, best_story, story_terms
 
 PLACES = ["Kharkiv", "Odesa", "Sumy", "Dnipro", "Kherson", "Pokrovsk", "Zaporizhzhia", "Lviv"]
 WHO = ["Zelensky", "Peskov", "Rutte", "Starmer", "Macron", "Sybiha", "Lavrov", "Syrskyi"]
@@ -69,3 +69,69 @@ def test_story_index_follows_neighbours_arriving_and_leaving_anywhere():
         restored += bool(expected)
     assert removed > 50 and restored > 50
     assert len(first) > 20  # many stories started, so many left the window whole
+
+
+def _neighbours_by_definition(placed, first, when):
+    """The members an article published at ``when`` is compared with, straight from the
+    definition: published within a window of it, in a story first reported within a window."""
+    return [n for key, n in sorted(placed, key=lambda p: p[0])
+            if abs(key[0] - when) <= WINDOW and abs(first[n.story] - when) <= WINDOW]
+
+
+def test_story_window_gives_best_story_over_the_open_stories():
+    """Three days of articles, an hour or so apart, placed in order after a loaded history
+    (including members published after them, as in a backfill), copies joining their
+    group's story without a comparison, and now and then an article earlier than the
+    last (the window starts over): every answer is best_story's over the definition."""
+    rng = random.Random(5)
+    start = datetime(2025, 3, 15, tzinfo=timezone.utc)
+    placed, first = [], {}
+    for i in range(60):  # history: earlier days and a later one
+        when = start + timedelta(hours=rng.choice([-40, -30, -20, -5, 2, 50, 60]) + rng.random())
+        title, text = _article(rng, i)
+        story = f"old-{i % 9}"
+        first[story] = min(first.get(story, when), when)
+        placed.append(((when, f"u{i}"), StoryCandidate(f"h{i}", story, when, story_terms(title, text))))
+    window = StoryWindow()
+    window.load(sorted(placed, key=lambda p: p[0]), first)
+    when, compared, joined_by_group, backwards, aged_out = start, 0, 0, 0, 0
+    for i in range(300):
+        if rng.random() < 0.03:
+            when -= timedelta(hours=rng.randint(1, 30))
+            backwards += 1
+        else:
+            when += timedelta(minutes=rng.randint(0, 50))
+        title, text = _article(rng, i)
+        terms = story_terms(title, text)
+        threshold = 0.2 if i % 3 else 0.5
+        if rng.random() < 0.1 and placed:  # a copy: its group's story, whatever its age
+            story = rng.choice(placed)[1].story
+            joined_by_group += 1
+        else:
+            expected = best_story(terms, _neighbours_by_definition(placed, first, when), threshold)
+            assert window.best(terms, when, threshold) == expected, i
+            aged_out += any(abs(key[0] - when) <= WINDOW < abs(first[n.story] - when) for key, n in placed)
+            story = expected[0] if expected else f"story-{i}"
+            compared += 1
+        first[story] = min(first.get(story, when), when)
+        member = StoryCandidate(str(i), story, when, terms)
+        window.add((when, f"p{i}"), member)
+        placed.append(((when, f"p{i}"), member))
+    assert compared > 250 and joined_by_group > 10 and backwards > 3
+    # Stories started, and recent members were left out because their story's first report aged.
+    assert len(first) > 15 and aged_out > 50
+
+
+def test_story_window_learns_the_first_report_of_a_story_it_did_not_load():
+    """A copy joins its group's story first reported days before: that story is not open
+    to the next article, though nothing of it was loaded."""
+    day = datetime(2025, 3, 15, 12, tzinfo=timezone.utc)
+    terms = story_terms("Drone attack on Odesa port", "Russian drones hit the Odesa port, Kiper said.")
+    window = StoryWindow()
+    window.load([], {})
+    assert window.best(terms, day) is None
+    window.add((day, "a"), StoryCandidate("copy", "old-story", day, terms), first=day - timedelta(days=3))
+    assert window.first_report("old-story") == day - timedelta(days=3)
+    assert window.best(terms, day + timedelta(minutes=5)) is None
+    window.add((day, "b"), StoryCandidate("fresh", "new-story", day, terms))
+    assert window.best(terms, day + timedelta(minutes=10))[0] == "new-story"
