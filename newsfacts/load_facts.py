@@ -12,6 +12,7 @@ stored on the mention itself.
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 import psycopg
@@ -25,7 +26,9 @@ from newsfacts.warehouse import connect
 
 log = logging.getLogger(__name__)
 
-BATCH = 50
+BATCH = 200
+#: Articles whose facts are written together while the workers extract the next ones.
+STORE_EVERY = 20
 
 _PENDING = """
 SELECT article_id, title, body_text, published_at FROM core.articles
@@ -148,11 +151,14 @@ def load_facts(dsn: str, run_id: str | None = None) -> dict:
                     ids = [row[0] for row in batch]
                     for table in ("core.mentions", "core.quotes", "core.events"):
                         cur.execute(f"DELETE FROM {table} WHERE article_id = ANY(%s)", (ids,))
-                    extracted = list(pool.map(fact_rows, batch, chunksize=2) if pool else map(fact_rows, batch))
-                    stored = _store(cur, extracted, known)
+                    # Stored a few articles at a time, in order, as the workers finish them, so
+                    # the writing overlaps the extraction of the rest of the batch.
+                    extracted = iter(pool.map(fact_rows, batch, chunksize=2) if pool else map(fact_rows, batch))
+                    while chunk := list(itertools.islice(extracted, STORE_EVERY)):
+                        stored = _store(cur, chunk, known)
+                        for key in ("mentions", "quotes", "events"):
+                            counts[key] += stored[key]
                     counts["articles"] += len(batch)
-                    for key in ("mentions", "quotes", "events"):
-                        counts[key] += stored[key]
                     pause_point("load_facts.store")
                     cur.execute("UPDATE core.articles SET facts_pending = false, facts_version = %s "
                                 "WHERE article_id = ANY(%s)", (FACTS_VERSION, ids))
