@@ -1,13 +1,22 @@
 """Stage 5: put every new or changed article into its duplicate group and its story.
 
-Runs :func:`extractors.dedup.assign` and :func:`extractors.stories.best_story` against
+Runs :func:`extractors.dedup.assign` and :class:`extractors.stories.StoryWindow` against
 the warehouse: fingerprints and LSH bands live in ``core.article_fingerprints`` and
 ``core.article_lsh_bands``, so a lookup is an indexed query that sees every article ever
 loaded, by any run on any worker.
 
 Which articles: those marked ``dedupe_pending`` (new, or their text changed since),
-found through a partial index however large the table — whatever run loaded them, so an article that arrived late for its day is
-handled by the next run that looks. Articles go in publication order, in batches; each
+found through a partial index however large the table — whatever run loaded them, so an
+article that arrived late for its day is handled by the next run that looks.
+
+**What an article costs.** The stage's order matters, so it runs in one process (its
+fingerprints and story terms are computed ahead by worker processes). Per article it makes
+two or three round trips: one query for the exact and the band lookups, one for the
+candidates' stored MinHash (and, for those that could be copies, their text), one
+statement for its fingerprint, terms and bands. Its group, story and the batch's new
+groups are written once per batch of 1,000. The stories open to it are kept as the batch
+advances (members come in, stories leave whole) rather than listed per article, which cost
+the whole day's articles each time. Articles go in publication order, in batches; each
 batch is one transaction under one advisory lock, because two concurrent runs assigning
 copies of the same story must see each other's groups (otherwise both would start one).
 An article whose text changed at the same URL keeps its group and story (it is a new
