@@ -7,6 +7,8 @@ Ground truth comes from the demo corpus's front matter: ``war`` (relevance),
 import shutil
 from datetime import date, datetime, timezone
 
+import psycopg
+
 from extractors.urls import normalize_url
 from pipeline_helpers import rows, run_day, scalar, serve_updated
 
@@ -125,3 +127,50 @@ def test_an_updated_article_is_a_new_version_in_the_same_group_and_story(pipelin
     assert versions == [(1, datetime(2025, 3, 15, tzinfo=timezone.utc)), (2, datetime(2025, 3, 16, tzinfo=timezone.utc))]
     assert scalar(pipeline_env, "SELECT f.text_sha256 = a.text_sha256 FROM core.article_fingerprints f "
                                 "JOIN core.articles a USING (article_id) WHERE a.article_id = %s", before[0])
+
+
+def _placement(dsn: str) -> tuple:
+    """Groups and stories as sets of URLs, with each article's similarities and each
+    group's and story's first article and counts (by URL, not by surrogate id)."""
+    articles = rows(dsn, "SELECT url, duplicate_group_id, story_id, duplicate_of_similarity, story_similarity "
+                         "FROM core.articles ORDER BY url")
+    groups: dict[int, set] = {}
+    stories: dict[int, set] = {}
+    for url, group, story, _, _ in articles:
+        groups.setdefault(group, set()).add(url)
+        stories.setdefault(story, set()).add(url)
+    summaries = rows(dsn, """
+        SELECT 'group', c.url, g.article_count, g.outlet_count FROM core.duplicate_groups g
+        JOIN core.articles c ON c.article_id = g.canonical_article_id
+        UNION ALL
+        SELECT 'story', f.url, s.article_count, s.outlet_count FROM core.stories s
+        JOIN core.articles f ON f.article_id = s.first_article_id
+        ORDER BY 1, 2""")
+    return ({frozenset(g) for g in groups.values()}, {frozenset(s) for s in stories.values()},
+            [(url, group_similarity, story_similarity) for url, _, _, group_similarity, story_similarity in articles],
+            summaries)
+
+
+def test_one_article_per_batch_or_all_in_one_place_them_alike(pipeline_env, server, monkeypatch):
+    """A batch's articles are written to core.articles when it ends and its new groups are
+    created then; until then the lookups consult the batch's own placements. Batches of
+    one article (every placement written before the next lookup) and one batch for three
+    days give the same groups, stories, similarities and first articles."""
+    import newsfacts.dedupe
+
+    monkeypatch.setattr(newsfacts.dedupe, "BATCH", 1)
+    for day in DAYS:
+        run_day(pipeline_env, day)
+    one_by_one = _placement(pipeline_env)
+    assert scalar(pipeline_env, "SELECT count(*) FROM core.articles WHERE duplicate_of_similarity IS NOT NULL") >= 4
+    assert scalar(pipeline_env, "SELECT count(*) FROM core.stories WHERE article_count > 1") >= 5
+
+    with psycopg.connect(pipeline_env) as conn:
+        conn.execute("UPDATE core.articles SET duplicate_group_id = NULL, duplicate_of_similarity = NULL, "
+                     "story_id = NULL, story_similarity = NULL, dedupe_pending = true")
+        for table in ("core.article_lsh_bands", "core.article_fingerprints", "core.duplicate_groups", "core.stories"):
+            conn.execute(f"DELETE FROM {table}")
+    monkeypatch.setattr(newsfacts.dedupe, "BATCH", 1000)
+    counts = newsfacts.dedupe.dedupe(pipeline_env, "all-at-once")
+    assert counts["new"] + counts["exact"] + counts["near"] == len(one_by_one[2])
+    assert _placement(pipeline_env) == one_by_one
