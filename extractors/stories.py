@@ -396,11 +396,7 @@ class StoryWindow:
 
     def _advance(self, when: datetime) -> None:
         if self._now is not None and when < self._now:
-            rows, keys, first = self._rows, self._keys, self._first
-            self.__init__()
-            self._rows, self._keys, self._first = rows, keys, first
-            self._expiry = [(at, story) for story, at in first.items()]
-            heapq.heapify(self._expiry)
+            self.load(list(zip(self._keys, self._rows)), self._first)
         self._now = when
         oldest = when - WINDOW
         while self._expiry and self._expiry[0][0] < oldest:

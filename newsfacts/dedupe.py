@@ -7,7 +7,12 @@ loaded, by any run on any worker.
 
 Which articles: those marked ``dedupe_pending`` (new, or their text changed since),
 found through a partial index however large the table — whatever run loaded them, so an
-article that arrived late for its day is handled by the next run that looks.
+article that arrived late for its day is handled by the next run that looks. Articles go
+in publication order, in batches; each batch is one transaction under one advisory lock,
+because two concurrent runs assigning copies of the same story must see each other's
+groups (otherwise both would start one). An article whose text changed at the same URL keeps its group and story (it is a new
+version of the same article, see ``core.article_versions``); only its fingerprint is
+renewed. A re-run finds nothing pending and changes nothing.
 
 **What an article costs.** The stage's order matters, so it runs in one process (its
 fingerprints and story terms are computed ahead by worker processes). Per article it makes
@@ -16,12 +21,7 @@ candidates' stored MinHash (and, for those that could be copies, their text), on
 statement for its fingerprint, terms and bands. Its group, story and the batch's new
 groups are written once per batch of 1,000. The stories open to it are kept as the batch
 advances (members come in, stories leave whole) rather than listed per article, which cost
-the whole day's articles each time. Articles go in publication order, in batches; each
-batch is one transaction under one advisory lock, because two concurrent runs assigning
-copies of the same story must see each other's groups (otherwise both would start one).
-An article whose text changed at the same URL keeps its group and story (it is a new
-version of the same article, see ``core.article_versions``); only its fingerprint is
-renewed. A re-run finds nothing pending and changes nothing.
+the whole day's articles each time.
 
 **Publication order, whatever the arrival order.** Grouping and clustering are greedy
 (an article joins the groups and stories of the articles before it), so the result
@@ -173,31 +173,41 @@ def refresh(cur: psycopg.Cursor, groups, stories) -> None:
         )
 
 
-class FingerprintCache:
+class LruCache:
+    """A mapping that drops its least recently used entries beyond ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        value = self._entries.get(key)
+        if value is not None:
+            self._entries.move_to_end(key)
+        return value
+
+    def put(self, key, value) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+
+class FingerprintCache(LruCache):
     """Shingles of texts seen by this stage, across its batches: a candidate is shingled
     from its text again in every batch that finds it otherwise (the warehouse keeps only
     its MinHash). Keyed by article and exact text, so a changed text is never matched with
-    old shingles; the least recently used are dropped beyond ``size``."""
+    old shingles."""
 
     def __init__(self, size: int = 2000) -> None:
-        self._size = size
-        self._entries: OrderedDict[tuple[int, str], Fingerprint | Shingles] = OrderedDict()
+        super().__init__(size)
 
-    def get(self, article_id: int, text: str) -> Fingerprint | Shingles:
-        key = (article_id, text)
-        fp = self._entries.get(key)
+    def shingles(self, article_id: int, text: str) -> Fingerprint | Shingles:
+        fp = self.get((article_id, text))
         if fp is None:
-            fp = self._entries[key] = shingles_of(text)
-            if len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        else:
-            self._entries.move_to_end(key)
+            fp = shingles_of(text)
+            self.put((article_id, text), fp)
         return fp
-
-    def put(self, article_id: int, text: str, fp: Fingerprint) -> None:
-        self._entries[(article_id, text)] = fp
-        if len(self._entries) > self._size:
-            self._entries.popitem(last=False)
 
 
 class WarehouseIndex:
@@ -243,7 +253,7 @@ class WarehouseIndex:
 
     def remember(self, article_id: int, text: str, fp: Fingerprint) -> None:
         """Keep an article's fingerprint for the candidates of later batches."""
-        self._known.put(article_id, text, fp)
+        self._known.put((article_id, text), fp)
 
     def prepared_for(self, article_id: int) -> tuple[Fingerprint | None, dict | None]:
         future = self.prepared.pop(article_id, None)
@@ -297,7 +307,7 @@ class WarehouseIndex:
             "SELECT article_id, title, body_text FROM core.articles WHERE article_id = ANY(%s) ORDER BY article_id",
             (list(groups),),
         ).fetchall()
-        return [(str(article_id), str(groups[article_id]), self._known.get(article_id, f"{title}\n{body}"))
+        return [(str(article_id), str(groups[article_id]), self._known.shingles(article_id, f"{title}\n{body}"))
                 for article_id, title, body in rows]
 
     def add(self, doc: Document, fp: Fingerprint, group: str | None) -> str:
@@ -379,27 +389,14 @@ def store_fingerprint(cur: psycopg.Cursor, article_id: int, fp: Fingerprint, ter
     )
 
 
-class StoryTermsCache:
+class StoryTermsCache(LruCache):
     """Story terms of stored articles, kept across a run's batches, so that each batch's
     story window (some 20,000 articles around a 10,000-article day) does not read and
     parse them all again. Keyed by article and the hash of the text the terms were taken
     from: a new version is new terms."""
 
     def __init__(self, size: int = 50_000) -> None:
-        self._size = size
-        self._entries: OrderedDict[tuple[int, bytes], dict] = OrderedDict()
-
-    def get(self, article_id: int, text_hash: bytes) -> dict | None:
-        terms = self._entries.get((article_id, text_hash))
-        if terms is not None:
-            self._entries.move_to_end((article_id, text_hash))
-        return terms
-
-    def put(self, article_id: int, text_hash: bytes, terms: dict) -> None:
-        self._entries[(article_id, text_hash)] = terms
-        self._entries.move_to_end((article_id, text_hash))
-        if len(self._entries) > self._size:
-            self._entries.popitem(last=False)
+        super().__init__(size)
 
 
 def load_story_window(cur: psycopg.Cursor, window: StoryWindow, terms: StoryTermsCache,
@@ -418,14 +415,14 @@ def load_story_window(cur: psycopg.Cursor, window: StoryWindow, terms: StoryTerm
         """,
         {"from": start - WINDOW, "to": end + WINDOW},
     ).fetchall()
-    found = {aid: terms.get(aid, sha) for aid, _, _, _, _, sha in rows}
+    shas = {aid: sha for aid, _, _, _, _, sha in rows}
+    found = {aid: terms.get((aid, sha)) for aid, sha in shas.items()}
     missing = [aid for aid, known in found.items() if known is None]
     if missing:
-        shas = {aid: sha for aid, _, _, _, _, sha in rows}
         for aid, stored in cur.execute("SELECT article_id, story_terms FROM core.article_fingerprints "
                                        "WHERE article_id = ANY(%s)", (missing,)):
             found[aid] = stored
-            terms.put(aid, shas[aid], stored)
+            terms.put((aid, shas[aid]), stored)
     first = cur.execute(
         "SELECT story_id, min(coalesce(published_at, first_window)) FROM core.articles "
         "WHERE story_id = ANY(%s) GROUP BY story_id", (sorted({story for _, story, _, _, _, _ in rows}),)
@@ -480,7 +477,7 @@ def _process(cur: psycopg.Cursor, index: WarehouseIndex, row: tuple, counts: dic
     fp, terms = index.prepared_for(article_id)
     fp = fp or fingerprint(f"{title}\n{body}")
     terms = story_terms(title, body) if terms is None else terms
-    known_terms.put(article_id, text_hash, terms)
+    known_terms.put((article_id, text_hash), terms)
     if fingerprinted:
         # The same URL with a changed text: a new version of the same article.
         store_fingerprint(cur, article_id, fp, terms, replace=True)
