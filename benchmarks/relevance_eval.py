@@ -23,7 +23,8 @@ Figures printed (and written with ``--json``):
 (c) the pre-fetch filter ``worth_fetching`` on feed items: relevant items it would skip
     (should be 0) and the share of irrelevant items it skips;
 (d) robustness: the demo corpus's war articles rewritten the way features are written —
-    a headline naming neither side, a scene-setting opening before the news, both — and
+    a headline naming neither side, a scene-setting opening before the news, both (with two
+    different openings) — and
     how many the scorer still keeps (long real articles are written like this, the feed
     items of the development set rarely are).
 
@@ -251,10 +252,16 @@ def demo_items() -> list[Item]:
 FEATURE_OPENING = ("The kettle had just boiled when the windows shook. Olena grabbed her two children and ran "
                    "for the corridor, the only place in the flat without glass. It was the third time that week. ")
 FEATURE_HEADLINE = "The long night"
+#: A second, longer one (four sentences, no war word at all), so the figure is not one opening's.
+QUIET_OPENING = ("Snow had fallen overnight, and by seven the queue outside the bakery reached the corner. "
+                 "Nobody spoke much. A man in a grey coat counted his coins twice. The baker, who has run "
+                 "the shop for thirty years, lifted the shutter at eight, as she always does. ")
+QUIET_HEADLINE = "What the winter brings"
 REWRITES = {
     "neutral headline": lambda title, text: (FEATURE_HEADLINE, text),
     "scene-setting opening": lambda title, text: (title, FEATURE_OPENING + text),
     "both": lambda title, text: (FEATURE_HEADLINE, FEATURE_OPENING + text),
+    "both, a quiet opening": lambda title, text: (QUIET_HEADLINE, QUIET_OPENING + text),
 }
 
 

@@ -8,7 +8,9 @@ Shakhtar Donetsk. So the scorer looks at *where* and *how* the war appears:
   regions) to war vocabulary (strikes, troops, ceasefire, sanctions...) — their number,
   and their share of the text, which is what separates a main subject from a passing
   mention;
-* the headline and the lead, where a main subject shows up;
+* the headline and the lead, where a main subject shows up — or, in a feature that
+  opens on a scene, how far through the text the war runs (a passing mention sits in
+  one passage; a subject comes back in every part);
 * phrases that name the war itself ("full-scale invasion", "Russia's war");
 * topics that borrow the vocabulary without being the war — the 2019 impeachment,
   sport, Eurovision, 1990s–2013 history — which pull the score down unless the war
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from extractors.spans import sentence_pieces
 
 #: Version of the scoring rules; stored with every score so a change can be re-run.
-SCORER_VERSION = "relevance-3"
+SCORER_VERSION = "relevance-4"
 #: Articles scoring at least this are war articles (configurable: ``NEWSFACTS_RELEVANCE_THRESHOLD``).
 DEFAULT_THRESHOLD = 0.5
 
@@ -220,6 +222,19 @@ _LEAD = 3
 _OPENING = 6
 #: A war share this high is a main subject even when the lead is elsewhere.
 _MAIN_SHARE = 0.3
+#: A feature may keep the war out of its headline and first paragraph, but then returns to
+#: it all the way through: war sentences in this many of the text's four quarters...
+_RUNS_THROUGH_QUARTERS = 3
+#: ...and at least this share of its sentences (one in seven). A speech or an essay that
+#: touches Ukraine now and then (one sentence in nine or fewer) spreads as wide but thinner.
+_RUNS_THROUGH_SHARE = 0.15
+
+
+def _runs_through(war: list[bool]) -> bool:
+    """The war recurs across the whole text, not in one passage (a round-up's item, an aside)."""
+    n = len(war)
+    quarters = sum(any(war[k * n // 4:(k + 1) * n // 4]) for k in range(4))
+    return quarters >= _RUNS_THROUGH_QUARTERS and sum(war) >= _RUNS_THROUGH_SHARE * n
 
 
 def score_article(title: str, text: str, language: str | None = None,
@@ -227,14 +242,16 @@ def score_article(title: str, text: str, language: str | None = None,
     """Score one article (title and body); ``language`` is informational (lexicons cover en/uk/ru)."""
     title = title or ""
     sentences = _sentences(text or "")
+    runs_through = False
     if len(sentences) <= _SHORT:
         unit = _is_war_sentence(" ".join([title, *sentences]))
         title_war, war = unit, [unit] * len(sentences)
     else:
         title_war, war = _is_war_sentence(title), [_is_war_sentence(s) for s in sentences]
-        if title_war or any(war[:_OPENING]):
-            # Once the headline or lead has set the war as the subject, later sentences need
-            # not name a party again ("Drones hit three districts overnight").
+        runs_through = _runs_through(war)
+        if title_war or any(war[:_OPENING]) or runs_through:
+            # Once the headline, the lead or the whole text has set the war as the subject,
+            # other sentences need not name a party again ("Drones hit three districts overnight").
             war = [w or _war_words(OTHER_WARS.sub(" ", s)) for w, s in zip(war, sentences)]
     n_war = sum(war)
     share = (_HEADLINE_WEIGHT * title_war + n_war) / (_HEADLINE_WEIGHT + len(sentences))
@@ -258,6 +275,8 @@ def score_article(title: str, text: str, language: str | None = None,
     if lead:
         z += 0.8 * min(lead, 2)
         reasons.append(f"lead: {lead} of the first {min(_LEAD, len(sentences))} sentences about the war")
+    elif runs_through:
+        reasons.append("the war runs through the text")
     elif not title_war and len(sentences) > _SHORT and share < _MAIN_SHARE:
         # A main subject shows in the headline or the lead; the war only further down is a side topic.
         z -= 1.0

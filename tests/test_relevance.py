@@ -190,3 +190,49 @@ def test_ukrainian_region_names_in_their_own_forms_count_as_ukraine():
     assert not score_article("Одещина готується до туристичного сезону",
                              "На узбережжі відкриваються нові кав'ярні та готелі. Туристів чекають з червня.",
                              language="uk").relevant
+
+
+#: A feature that keeps the war out of its headline and its first seven sentences, then
+#: returns to it to the end.
+SLOW_FEATURE = (
+    "Keeping the lights on",
+    "Mykola starts his round at six. He checks the oil, wipes the gauges and writes the numbers in a "
+    "school exercise book. The substation hums. A cat sleeps on the warm cabinet by the door. His "
+    "daughter calls at seven, as she does every morning. He has worked here for 26 years. The tea in his "
+    "flask is always too sweet. "
+    "Since October, Russian missiles and drones have hit the plant's substations eleven times. "
+    "Each attack on the energy infrastructure of the Chernihiv region leaves repair crews a few hours "
+    "before the next alarm. The crews work in helmets and flak jackets now. Two of Mykola's colleagues "
+    "were wounded when a Russian drone hit a transformer in January. Spare parts come from Poland and "
+    "Lithuania. Engineers salvage what they can from damaged equipment. Air defence units guard the "
+    "largest sites, but the smaller ones are left to chance. Ukrenergo, Ukraine's grid operator, says "
+    "Russian shelling has cut power to 40,000 homes in the region this winter. Mykola sleeps at the plant three nights a "
+    "week. After the last strike, a transformer burned for six hours. He says he will stay until "
+    "Russia's war ends. His daughter wants him to move to Kyiv.",
+)
+#: An essay that touches Ukraine now and then across its length, thinly: not about the war.
+THIN_ESSAY = (
+    "What Europe's budget fight says about its future",
+    "The European Union's next long-term budget will be fought over line by line. Farmers want their "
+    "subsidies protected. Cohesion funds matter to the east and south. The net payers want a smaller "
+    "total. The Commission has proposed merging dozens of programmes into national plans. Critics say "
+    "this hands too much power to capitals. Support for Ukraine's reconstruction after the war is one of "
+    "the new lines. Research spending would grow under the plan. Universities welcome it. Regional "
+    "governments fear losing their say. The European Parliament wants a bigger role. Several member "
+    "states want new own resources, such as a levy on digital firms. Others reject any new tax. "
+    "Rearmament, prompted by Russia's war, is another pressure on the total. Diplomats expect "
+    "two years of talks. Unanimity is required in the end. Hungary has blocked deals before. The "
+    "Netherlands wants rebates kept. France wants agriculture protected. Germany wants spending "
+    "discipline. Poland wants funds for its eastern regions, which took in refugees from Ukraine. The "
+    "negotiations will shape the Union for a decade. Few expect a deal before 2027.",
+)
+
+
+def test_a_feature_that_keeps_the_war_for_later_is_judged_by_the_whole_text():
+    """Neither the headline nor the first paragraph name the war; the rest keeps returning to it."""
+    feature = score_article(*SLOW_FEATURE)
+    assert feature.relevant, feature
+    assert "the war runs through the text" in feature.reasons
+    essay = score_article(*THIN_ESSAY)
+    assert not essay.relevant, essay
+    assert "the war runs through the text" not in essay.reasons
