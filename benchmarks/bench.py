@@ -10,7 +10,7 @@ delayed by ``--latency`` seconds. Then, against fresh databases on the PostgreSQ
 tests (``NEWSFACTS_TEST_PG``, default 127.0.0.1:5432 as postgres):
 
 * **pipeline**: the tasks of ``news_nightly`` in order — poll_feeds, discover_archives,
-  fetch_pages, load_articles, dedupe_articles, extract_facts — each in its own process
+  fetch_and_load_articles, dedupe_articles, extract_facts — each in its own process
   (as an Airflow worker runs a task), with the per-host pacing interval at 0.01 s (as
   ``make demo``) and every other setting at its default. Articles/s = N / the sum of
   the tasks' wall times. The warehouse is then checked against the generator's truth.
@@ -25,8 +25,8 @@ tests (``NEWSFACTS_TEST_PG``, default 127.0.0.1:5432 as postgres):
   divided over the cores it gives the articles/s no implementation can beat.
 * **components**: the same work, one process per component over the sample, for wall,
   CPU and peak RSS per 1,000 articles, plus the **warehouse load** (load_articles'
-  COPY + merge of the day's rows, in a copy of the warehouse as it was before
-  load_articles) next to a **raw COPY** of the same rows into a bare table.
+  COPY + merge of the day's rows, in a copy of the warehouse with the day's pages
+  fetched, none loaded) next to a **raw COPY** of the same rows into a bare table.
 * **extraction quality** (with ``--corpora``): F1 of the project's extractor,
   newspaper3k and trafilatura on the article extraction benchmark, from
   ``benchmarks/extraction_eval.py``.
@@ -62,7 +62,7 @@ for path in (ROOT, ROOT / "benchmarks"):
 DAY = date(2025, 3, 15)
 ADMIN_DSN = os.environ.get("NEWSFACTS_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 #: The DAG's tasks between the feed poll and the facts, in order (record_metrics is not timed).
-STAGES = ("poll_feeds", "discover_archives", "fetch_pages", "load_articles", "dedupe_articles", "extract_facts")
+STAGES = ("poll_feeds", "discover_archives", "fetch_and_load_articles", "dedupe_articles", "extract_facts")
 COMPONENTS = ("extract", "relevance", "dedup", "facts", "load", "raw_copy", "copy_like")
 LOAD_COMPONENTS = ("load", "raw_copy", "copy_like")
 LARGE = 5000
@@ -269,12 +269,12 @@ def child_stage(args: dict) -> dict:
     elif stage == "discover_archives":
         from newsfacts.discover import discover_archives
         call = lambda: discover_archives(dsn, window, run_id)  # noqa: E731
-    elif stage == "fetch_pages":
+    elif stage == "fetch_pages":  # alone: the warehouse as load_articles finds it, for the load components
         from newsfacts.fetch_pages import fetch_pages
         call = lambda: fetch_pages(dsn, window, run_id, retry_failed=False)  # noqa: E731
-    elif stage == "load_articles":
-        from newsfacts.load_articles import load_articles
-        call = lambda: load_articles(dsn, window, run_id, reextract=False)  # noqa: E731
+    elif stage == "fetch_and_load_articles":
+        from newsfacts.fetch_and_load import fetch_and_load
+        call = lambda: fetch_and_load(dsn, window, run_id, retry_failed=False, reextract=False)  # noqa: E731
     elif stage == "dedupe_articles":
         from newsfacts.dedupe import dedupe
         call = lambda: dedupe(dsn, run_id)  # noqa: E731
@@ -634,8 +634,8 @@ def run_pipeline(dbs: Databases, label: str, env: dict, snapshot_before_load: bo
     prepare_warehouse(dsn, env)  # migrations come with the template
     stages, snapshot = {}, None
     for stage in STAGES:
-        if stage == "load_articles" and snapshot_before_load:
-            snapshot = dbs.fresh(label + "_preload", template=name)
+        if stage == "fetch_and_load_articles" and snapshot_before_load:
+            snapshot = dbs.fresh(label + "_preload", template=name)  # its pages are fetched afterwards
         stages[stage] = run_stage(stage, dsn, env)
     return stages, name, snapshot
 
@@ -655,6 +655,8 @@ def bench_size(n: int, args, dbs: Databases, workdir: Path, log) -> dict:
             before = machine_cpu(server_pid)
             stages, db, snapshot = run_pipeline(dbs, f"n{n}_r{r}", env, snapshot_before_load=(r == 0))
             result.setdefault("machine_cpu", []).append(_machine_share(before, machine_cpu(server_pid), stages))
+            if snapshot:  # the day's pages fetched, none loaded: what the load components start from
+                run_stage("fetch_pages", _dsn_for(snapshot), env)
             preload = preload or snapshot
             checks.append(check_warehouse(_dsn_for(db), truth))
             runs.append(stages)
@@ -715,11 +717,15 @@ def _pipeline_figures(n: int, runs: list[dict], naive_runs: list[dict], checks: 
             "rss_workers_mb": statistics.median(s["rss_workers_mb"] for s in samples),
             "counts": samples[0]["counts"],
         }
+    # Inside fetch_and_load_articles: how long its fetch, then its load (the rest) took.
+    phases = {phase: statistics.median(run["fetch_and_load_articles"]["counts"][phase]["seconds"] for run in runs)
+              for phase in ("fetch", "load")}
     totals = [sum(run[s]["wall"] for s in STAGES) for run in runs]
     naive_rates = [r["articles"] / r["wall"] for r in naive_runs]
     pipeline_rates = [n / t for t in totals]
     return {
         "stages": per_stage,
+        "fetch_and_load_phases_s": phases,
         "pipeline_wall_s": statistics.median(totals),
         "pipeline_articles_per_s": statistics.median(pipeline_rates),
         "pipeline_runs_articles_per_s": pipeline_rates,
@@ -761,6 +767,7 @@ def _floor(result: dict) -> dict:
     scale = 1000 / n
     for stage, s in result["stages"].items():
         out["per_1000"][stage] = {"wall_s": s["wall_s"] * scale, "cpu_s": s["cpu_s"] * scale, "rss_mb": s["rss_mb"]}
+    out["fetch_and_load_phases_per_1000_s"] = {k: v * scale for k, v in result["fetch_and_load_phases_s"].items()}
     for name in COMPONENTS:
         k = c[name]
         # Components ran over a sample (load and raw COPY over the whole day's rows).
@@ -845,6 +852,9 @@ def table(report: dict) -> str:
         row(f"  {kind} {label}", [
             f"{s['per_1000'][name]['wall_s']:.2f} / {s['per_1000'][name]['cpu_s']:.2f} / {s['per_1000'][name]['rss_mb']:.0f}"
             for s in sizes])
+    row("  fetch_and_load_articles: its fetch, then its load, wall s",
+        [f"{s['fetch_and_load_phases_per_1000_s']['fetch']:.2f} then {s['fetch_and_load_phases_per_1000_s']['load']:.2f}"
+         for s in sizes])
     row("load rows/s / raw COPY rows/s, bare table",
         [f"{s['load_rows_per_s']:.0f} / {s['raw_copy_rows_per_s']:.0f} = {100 * s['load_share_of_raw_copy']:.0f}%"
          for s in sizes], ">= 50%")

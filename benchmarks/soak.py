@@ -19,7 +19,7 @@ than the fetch's time limits and a body trickling one byte at a time. So the tru
 known: which URL fails, how, and what the warehouse must say about it (:data:`EXPECTED`).
 
 Each night runs the tasks of ``news_nightly`` in order — poll_feeds, discover_archives,
-fetch_pages, load_articles, dedupe_articles, extract_facts, record_metrics — each in its
+fetch_and_load_articles, dedupe_articles, extract_facts, record_metrics — each in its
 own process (as ``bench.py`` does, with its settings: pacing 0.01 s, 16 fetch workers, 2
 per host, robots.txt obeyed, retries 2 with backoff), against one warehouse that grows
 night after night. The fetch's time limits are ``--read-timeout`` / ``--total-timeout``
@@ -400,14 +400,14 @@ def summarise(nights: list[dict]) -> dict:
 def table(report: dict) -> str:
     nights, totals = report["nights"], report["totals"]
     lines = []
-    header = (f"{'night':<11} {'items':>6} {'loaded':>7} {'seconds':>8} {'items/s':>8} {'fetch s':>8} "
+    header = (f"{'night':<11} {'items':>6} {'loaded':>7} {'seconds':>8} {'items/s':>8} {'fetch+ s':>8} "
               f"{'peak RSS MB':>11} {'server MB':>9} {'injected':>8} {'recorded':>8}  ok")
     lines += [header, "-" * len(header)]
     for n in nights:
         w = n["warehouse"]
         lines.append(
             f"{n['day']:<11} {n['items']:>6,} {w['articles']:>7,} {n['seconds']:>8.0f} {n['items_per_s']:>8.1f} "
-            f"{n['stage_seconds'].get('fetch_pages', 0):>8.0f} {n['peak_rss_mb']:>11.0f} {n['server_rss_mb'] or 0:>9.0f} "
+            f"{n['stage_seconds'].get('fetch_and_load_articles', 0):>8.0f} {n['peak_rss_mb']:>11.0f} {n['server_rss_mb'] or 0:>9.0f} "
             f"{w['injected']:>8} {sum(w['failures_by_reason'].values()):>8}  {'yes' if n['ok'] else 'NO'}")
     lines.append("-" * len(header))
     lines.append(f"{'all':<11} {totals['items']:>6,} {totals['articles']:>7,} {totals['seconds']:>8.0f} "

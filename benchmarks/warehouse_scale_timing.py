@@ -413,7 +413,7 @@ def _marks(conn: psycopg.Connection) -> dict:
 
 def remove_day(dsn: str, day: date, marks: dict) -> None:
     """Take the nightly day out again (its rows only; touched old groups and stories recomputed)."""
-    from newsfacts.dedupe import refresh
+    from newsfacts.groups import refresh
 
     start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:

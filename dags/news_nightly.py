@@ -13,8 +13,7 @@ leaves the warehouse as it was, and workers share nothing but the database.
 | `prepare_warehouse` | apply migrations, sync `core.sources` with the sources file |
 | `poll_feeds` | conditional GET of every feed; store entries; links for the window (items clearly not about the war are recorded, not fetched) |
 | `discover_archives` | for sources whose feed does not reach back to the day: sitemaps, GDELT |
-| `fetch_pages` | fetch the window's pages politely; store them compressed |
-| `load_articles` | extract articles from stored pages (no network); score war relevance; upsert the relevant; complete the day |
+| `fetch_and_load_articles` | fetch the window's pages politely and store them compressed; extract articles from the stored pages (each as soon as it is stored, while the fetch waits on the network); score war relevance; upsert the relevant; complete the day |
 | `dedupe_articles` | duplicate groups (exact and MinHash/LSH near copies) and story clusters for new or changed articles |
 | `extract_facts` | entities, quotes with speakers, events (PLOVER/CAMEO/ACLED, place, date, quantities) of new or changed articles |
 | `record_metrics` | one `ops.run_metrics` row per source; fail if every source failed; on success, emit the warehouse tables as assets (outlets, carrying the run's window), which triggers `warehouse_marts` |
@@ -98,20 +97,14 @@ def news_nightly():
         return discover(warehouse_dsn(), _window(data_interval_start, data_interval_end), run_id)
 
     @task
-    def fetch_pages(data_interval_start=None, data_interval_end=None, run_id=None, params=None) -> dict:
-        from newsfacts.fetch_pages import fetch_pages as fetch
+    def fetch_and_load_articles(data_interval_start=None, data_interval_end=None, run_id=None,
+                                params=None) -> dict:
+        from newsfacts.fetch_and_load import fetch_and_load
         from newsfacts_airflow import warehouse_dsn
 
         window = _window(data_interval_start, data_interval_end)
-        return fetch(warehouse_dsn(), window, run_id, retry_failed=params["retry_failed"])
-
-    @task
-    def load_articles(data_interval_start=None, data_interval_end=None, run_id=None, params=None) -> dict:
-        from newsfacts.load_articles import load_articles as load
-        from newsfacts_airflow import warehouse_dsn
-
-        window = _window(data_interval_start, data_interval_end)
-        return load(warehouse_dsn(), window, run_id, reextract=params["reextract"])
+        return fetch_and_load(warehouse_dsn(), window, run_id, retry_failed=params["retry_failed"],
+                              reextract=params["reextract"])
 
     @task
     def dedupe_articles(run_id=None) -> dict:
@@ -154,8 +147,7 @@ def news_nightly():
         prepare_warehouse()
         >> poll_feeds()
         >> discover_archives()
-        >> fetch_pages()
-        >> load_articles()
+        >> fetch_and_load_articles()
         >> dedupe_articles()
         >> extract_facts()
         >> record_metrics()

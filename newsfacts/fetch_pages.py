@@ -26,6 +26,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -156,9 +157,12 @@ _PAGE_COLUMNS = (
 
 def _store_batch(
     conn: psycopg.Connection, batch: list[tuple[_Link, FetchResult]], window: Window
-) -> None:
-    """Write one batch of fetch results in one transaction (pages via COPY + upsert)."""
+) -> list[tuple]:
+    """Write one batch of fetch results in one transaction (pages via COPY + upsert);
+    returns the pages as load_articles reads them back: ``(body_gzip, final_url,
+    content_type, served_at)``."""
     columns = ", ".join(_PAGE_COLUMNS)
+    pages = [(link, result, deterministic_gzip(result.body)) for link, result in batch if result.ok]
     with conn.transaction(), conn.cursor() as cur:
         cur.execute(
             """
@@ -170,14 +174,12 @@ def _store_batch(
             """
         )
         with cur.copy(f"COPY stage_pages ({columns}) FROM STDIN") as copy:
-            for link, result in batch:
-                if result.ok:
-                    body = result.body
-                    copy.write_row((
-                        link.link_id, hashlib.sha256(body).digest(), deterministic_gzip(body), len(body),
-                        result.final_url, result.status, result.content_type, result.etag,
-                        result.last_modified, result.served_at, window.start,
-                    ))
+            for link, result, body_gzip in pages:
+                copy.write_row((
+                    link.link_id, hashlib.sha256(result.body).digest(), body_gzip, len(result.body),
+                    result.final_url, result.status, result.content_type, result.etag,
+                    result.last_modified, result.served_at, window.start,
+                ))
         # A body already stored for the link is not a new version: keep its extraction.
         cur.execute(
             f"""
@@ -206,6 +208,7 @@ def _store_batch(
                 if not result.ok and result.outcome != "not_modified"
             ],
         )
+    return [(body_gzip, result.final_url, result.content_type, result.served_at) for _, result, body_gzip in pages]
 
 
 def _host(url: str) -> str:
@@ -216,8 +219,10 @@ def _host(url: str) -> str:
 
 
 @plain_errors
-def fetch_pages(dsn: str, window: Window, run_id: str, *, retry_failed: bool = False) -> dict:
-    """Fetch what the window needs; return counts for XCom."""
+def fetch_pages(dsn: str, window: Window, run_id: str, *, retry_failed: bool = False,
+                on_stored: Callable[[list[tuple]], None] | None = None) -> dict:
+    """Fetch what the window needs; return counts for XCom. ``on_stored`` is handed each
+    committed batch's pages (see :func:`_store_batch`), to start their extraction."""
     counts = {"requested": 0, "stored": 0, "failed": 0}
     seconds: dict[int, float] = defaultdict(float)
     with connect(dsn) as conn, stage_lock(conn, "fetch_pages", window):
@@ -247,8 +252,10 @@ def fetch_pages(dsn: str, window: Window, run_id: str, *, retry_failed: bool = F
                     elif result.outcome != "not_modified":
                         counts["failed"] += 1
                         log.warning("page %s failed: %s (%s)", link.fetch_url, result.outcome, result.detail)
-                _store_batch(conn, batch, window)
+                stored = _store_batch(conn, batch, window)
                 pause_point("fetch_pages.batch")
+                if on_stored is not None and stored:
+                    on_stored(stored)
         _record_seconds(conn, window, run_id, seconds)
     return counts
 

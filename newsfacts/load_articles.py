@@ -24,8 +24,11 @@ import hashlib
 import logging
 import time
 from collections import defaultdict, deque
+from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import psycopg
 
@@ -34,8 +37,8 @@ from extractors.hygiene import clean_article
 from extractors.relevance import SCORER_VERSION
 from extractors.timeutil import day_window
 from newsfacts import settings
-from newsfacts.dedupe import lock_dedupe, refresh
 from newsfacts.errors import plain_errors
+from newsfacts.groups import lock_dedupe, refresh
 from newsfacts.locks import stage_lock
 from newsfacts.parallel import cpu_pool
 from newsfacts.relevance import assess
@@ -159,6 +162,55 @@ def _extract_page(page: tuple) -> tuple:
     return article, None, verdict, time.monotonic() - started, cleaned
 
 
+def _page_key(page: tuple) -> tuple:
+    """What :func:`_extract_page`'s result depends on, compactly (the body by its digest)."""
+    body_gzip, final_url, content_type, served_at = page
+    return hashlib.blake2b(body_gzip, digest_size=16).digest(), final_url, content_type, served_at
+
+
+class ExtractionsAhead:
+    """Pages handed to the workers as soon as fetch_pages has stored them, so that their
+    extraction runs while the fetch waits on the network; load_articles then takes these
+    results instead of extracting the same pages again. A result is taken only for the very
+    page it was computed from (same body, URL, type and date): extraction being a pure
+    function of the page, it is exactly what load_articles would have computed."""
+
+    def __init__(self, pool) -> None:
+        self.pool = pool
+        self._started: dict[tuple, list[Future]] = defaultdict(list)
+        self.taken = 0
+
+    def start(self, pages: list[tuple]) -> None:
+        for page in pages:
+            self._started[_page_key(page)].append(self.pool.submit(_extract_page, page))
+
+    def forget_queued(self) -> int:
+        """Forget the extractions not started yet (how many): the pool takes them in the
+        fetch's order, outlet after outlet, while load_articles wants them in its own, so
+        its first batch would wait for almost the whole queue; it starts them itself."""
+        forgotten = 0
+        for key, futures in list(self._started.items()):
+            kept = [future for future in futures if not future.cancel()]
+            forgotten += len(futures) - len(kept)
+            if kept:
+                self._started[key] = kept
+            else:
+                del self._started[key]
+        return forgotten
+
+    def result_of(self, page: tuple) -> Future:
+        """The page's extraction: started ahead (and then forgotten here), or started now."""
+        key = _page_key(page)
+        started = self._started.get(key)
+        if not started:
+            return self.pool.submit(_extract_page, page)
+        future = started.pop()
+        if not started:
+            del self._started[key]
+        self.taken += 1
+        return future
+
+
 def _read_pages(conn: psycopg.Connection, link_ids: list[int]) -> list[tuple]:
     return conn.execute(
         """
@@ -216,19 +268,21 @@ def _items(pages: list[tuple], outcomes, window: Window, seconds: dict) -> list[
     return results
 
 
-def _extracted_batches(conn: psycopg.Connection, pending: list[int], window: Window, seconds: dict, pool):
+def _extracted_batches(conn: psycopg.Connection, pending: list[int], window: Window, seconds: dict,
+                       pool, ahead: ExtractionsAhead | None = None):
     """Batches of extracted pages, in order. With a process pool, the next batch is read
     and handed to the workers before this one is returned, so its extraction runs while
-    the caller loads this one."""
+    the caller loads this one (pages already started ``ahead`` are not started again)."""
     batches = [pending[offset: offset + BATCH] for offset in range(0, len(pending), BATCH)]
     if pool is None:
         for link_ids in batches:
             yield _extract(conn, link_ids, window, seconds)
         return
+    extraction = ahead.result_of if ahead is not None else partial(pool.submit, _extract_page)
     started: deque = deque()
     for link_ids in batches:
         pages = _read_pages(conn, link_ids)
-        started.append((pages, [pool.submit(_extract_page, page) for page in _page_inputs(pages)]))
+        started.append((pages, [extraction(page) for page in _page_inputs(pages)]))
         if len(started) > 1:
             pages, futures = started.popleft()
             yield _items(pages, (f.result() for f in futures), window, seconds)
@@ -350,15 +404,18 @@ def _count(counts: dict, merged: tuple[int, int]) -> None:
 
 
 @plain_errors
-def load_articles(dsn: str, window: Window, run_id: str, *, reextract: bool = False) -> dict:
-    """Extract and load the window's pending pages, then complete the window."""
+def load_articles(dsn: str, window: Window, run_id: str, *, reextract: bool = False,
+                  ahead: ExtractionsAhead | None = None) -> dict:
+    """Extract and load the window's pending pages, then complete the window. With
+    ``ahead``, its pool does the extraction, taking the results it has already computed."""
     counts = {"extracted": 0, "failed": 0, "inserted": 0, "updated": 0, "deferred": 0}
     seconds: dict[int, float] = defaultdict(float)
     with connect(dsn) as conn, stage_lock(conn, "load_articles", window):
         pending = _pending(conn, window, reextract)
         # Extraction and relevance (pure CPU) run on every core when there is enough of it.
-        with cpu_pool(len(pending), preload=("newsfacts.load_articles",)) as pool:
-            for items in _extracted_batches(conn, pending, window, seconds, pool):
+        with (nullcontext(ahead.pool) if ahead is not None
+              else cpu_pool(len(pending), preload=("newsfacts.load_articles",))) as pool:
+            for items in _extracted_batches(conn, pending, window, seconds, pool, ahead):
                 counts["extracted"] += sum(i.row is not None for i in items)
                 counts["failed"] += sum(i.failure is not None for i in items)
                 _load(conn, items, window, counts)

@@ -11,9 +11,8 @@ from extractors.sources import load_sources
 from extractors.urls import normalize_url
 from newsfacts import settings
 from newsfacts.discover import discover_archives
-from newsfacts.fetch_pages import fetch_pages
 from newsfacts.dedupe import dedupe
-from newsfacts.load_articles import load_articles
+from newsfacts.fetch_and_load import fetch_and_load
 from newsfacts.load_facts import load_facts
 from newsfacts.poll import poll_feeds
 from newsfacts.run_metrics import record_metrics
@@ -32,8 +31,8 @@ def run_day(dsn: str, day: date, **options):
         sync_sources(conn, load_sources(settings.sources_path()))
     poll_feeds(dsn, window, "test", repoll=options.get("repoll", False))
     discover_archives(dsn, window, "test")
-    fetch_pages(dsn, window, "test", retry_failed=options.get("retry_failed", False))
-    load_articles(dsn, window, "test", reextract=options.get("reextract", False))
+    fetch_and_load(dsn, window, "test", retry_failed=options.get("retry_failed", False),
+                   reextract=options.get("reextract", False))
     dedupe(dsn, "test")
     load_facts(dsn, "test")
     return record_metrics(dsn, window, "test")

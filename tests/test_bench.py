@@ -85,7 +85,7 @@ def test_bench_end_to_end_at_tiny_size(tmp_path, monkeypatch, capsys):
     assert size["stages"]["extract_facts"]["counts"]["articles"] == truth["war_articles"]
     # The tasks' process pools ran (their workers' CPU time is counted with the task), and
     # the warehouse above is what they produced.
-    for stage in ("load_articles", "dedupe_articles", "extract_facts"):
+    for stage in ("fetch_and_load_articles", "dedupe_articles", "extract_facts"):
         assert size["stages"][stage]["cpu_workers_s"] > 0, stage
     assert size["naive_articles"] == 30 and size["naive_failed"] == 0
 

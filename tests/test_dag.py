@@ -17,7 +17,7 @@ UTC = pendulum.UTC
 def test_dag_imports_without_errors_and_has_the_pipeline_tasks():
     dag = airflow_local.load_dag("news_nightly")
     assert isinstance(dag.timetable, PreviousUtcDayTimetable)
-    order = ["prepare_warehouse", "poll_feeds", "discover_archives", "fetch_pages", "load_articles", "dedupe_articles", "extract_facts", "record_metrics"]
+    order = ["prepare_warehouse", "poll_feeds", "discover_archives", "fetch_and_load_articles", "dedupe_articles", "extract_facts", "record_metrics"]
     assert sorted(dag.task_ids) == sorted(order)
     for upstream, downstream in zip(order, order[1:]):
         assert dag.get_task(downstream).upstream_task_ids == {upstream}
