@@ -52,18 +52,10 @@ WHERE s.story_id = x.story_id
 def refresh(cur: psycopg.Cursor, groups, stories) -> None:
     """Recompute the canonical article, first report and counts of these groups and stories;
     delete those left without articles."""
-    groups, stories = sorted(g for g in groups if g is not None), sorted(s for s in stories if s is not None)
-    if groups:
-        cur.execute(_REFRESH_GROUPS, {"ids": groups})
-        cur.execute(
-            "DELETE FROM core.duplicate_groups g WHERE duplicate_group_id = ANY(%s) "
-            "AND NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.duplicate_group_id = g.duplicate_group_id)",
-            (groups,),
-        )
-    if stories:
-        cur.execute(_REFRESH_STORIES, {"ids": stories})
-        cur.execute(
-            "DELETE FROM core.stories s WHERE story_id = ANY(%s) "
-            "AND NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.story_id = s.story_id)",
-            (stories,),
-        )
+    for ids, summarise, table, key in ((groups, _REFRESH_GROUPS, "core.duplicate_groups", "duplicate_group_id"),
+                                       (stories, _REFRESH_STORIES, "core.stories", "story_id")):
+        ids = sorted(i for i in ids if i is not None)
+        if ids:
+            cur.execute(summarise, {"ids": ids})
+            cur.execute(f"DELETE FROM {table} t WHERE {key} = ANY(%s) "
+                        f"AND NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.{key} = t.{key})", (ids,))
