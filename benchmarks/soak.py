@@ -20,7 +20,7 @@ known: which URL fails, how, and what the warehouse must say about it (:data:`EX
 
 Each night runs the tasks of ``news_nightly`` in order — poll_feeds, discover_archives,
 fetch_and_load_articles, dedupe_articles, extract_facts, record_metrics — each in its
-own process (as ``bench.py`` does, with its settings: pacing 0.01 s, 16 fetch workers, 2
+own process (as ``bench.py`` does, with its settings: pacing 0.01 s, 48 fetch workers, 2
 per host, robots.txt obeyed, retries 2 with backoff), against one warehouse that grows
 night after night. The fetch's time limits are ``--read-timeout`` / ``--total-timeout``
 (2 s / 4 s instead of the defaults 15 s / 30 s, so that a slow page costs seconds, not
