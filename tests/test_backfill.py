@@ -60,12 +60,12 @@ def test_reprocessing_makes_no_request_and_reproduces_the_rows(pipeline_env, ser
     assert server.total_requests() == 0
     assert state_differences(before, snapshot(pipeline_env)) == []
     # A new extractor version rewrites the rows it produced, still without the network.
-    monkeypatch.setattr("newsfacts.load_articles.EXTRACTOR_VERSION", "newsfacts-article/2")
+    monkeypatch.setattr("newsfacts.load_articles.EXTRACTOR_VERSION", "newsfacts-article/test")
     reprocess_day(pipeline_env, DAYS[1], "reprocess")
     assert server.total_requests() == 0
     versions = dict(rows(pipeline_env, "SELECT extractor_version, count(*) FROM core.articles "
                                        "WHERE published_at >= '2025-03-15' AND published_at < '2025-03-16' GROUP BY 1"))
-    assert versions == {"newsfacts-article/2": len(expected_by_day(server)[DAYS[1]])}
+    assert versions == {"newsfacts-article/test": len(expected_by_day(server)[DAYS[1]])}
 
 
 LATE_NIGHT = "/continental-press/article/"
