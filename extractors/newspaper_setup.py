@@ -18,10 +18,11 @@ same work for every element of every page.
   pages. :func:`_elements_matching` walks the elements once per query with the same
   regular expression and the same flags (EXSLT's ``test`` in lxml is ``re.search`` with
   ``re.IGNORECASE`` for ``'i'``) and returns the same elements in the same order.
-* Punctuation stripped in one step: newspaper3k scores every text node by its stop
-  words after stripping punctuation, rebuilding the translation table and round-tripping
-  the text through UTF-8 each time; :func:`stopwords_class` strips it with one table,
-  with the same result.
+* Text nodes scored in one step: newspaper3k scores every text node by its stop words
+  after stripping punctuation (rebuilding the translation table and round-tripping the
+  text through UTF-8 each time) and collapses whitespace with a regular expression;
+  :func:`stopwords_class` and :meth:`CompiledParser.getText` do the same with one
+  table, one pass and ``str.split``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _tldextract_module.extract = _tldextract_module.TLDExtract(suffix_list_urls=(), 
 from newspaper import Config as _Config  # noqa: E402  (after the patch above)
 from newspaper.parsers import Parser as _Parser  # noqa: E402
 from newspaper.text import StopWords as _StopWords  # noqa: E402
+from newspaper.text import WordStats as _WordStats  # noqa: E402
 
 _REGEXP_NAMESPACE = {"re": "http://exslt.org/regular-expressions"}
 _compiled = threading.local()
@@ -73,9 +75,11 @@ def _elements_matching(node, attribute: str, pattern: str) -> list:
     its document, in document order, whose attribute (or "" where it has none) the
     pattern finds."""
     search = _case_blind(pattern).search
-    root = node.getroottree().getroot()
-    return [element for element in root.iter(lxml.etree.Element)
-            if search(element.get(attribute, "")) is not None]
+    if search("") is None:  # only elements with the attribute can match: libxml2 finds them
+        elements = _query("xpath", "//*[@%s]" % attribute)(node)
+    else:
+        elements = node.getroottree().getroot().iter(lxml.etree.Element)
+    return [element for element in elements if search(element.get(attribute, "")) is not None]
 
 
 class CompiledParser(_Parser):
@@ -121,6 +125,12 @@ class CompiledParser(_Parser):
     def getComments(cls, node):
         return _query("xpath", "//comment()")(node)
 
+    @classmethod
+    def getText(cls, node):
+        # newspaper3k's innerTrim (whitespace runs to one space, lines joined, stripped) is
+        # str.split's notion of whitespace: the same text in one step.
+        return " ".join(" ".join(node.itertext()).split())
+
 
 _PUNCTUATION = str.maketrans("", "", string.punctuation)
 
@@ -129,13 +139,29 @@ def _strip_punctuation(self, content: str) -> str:
     return content.translate(_PUNCTUATION)
 
 
+def _stopword_count(self, content: str) -> _WordStats:
+    """newspaper3k's count of words and stop words, without a call per word."""
+    stats = _WordStats()
+    if not content:
+        return stats
+    words = list(self.candidate_words(self.remove_punctuation(content).lower()))  # jieba: a generator
+    stop_words = [w for w in words if w in self.STOP_WORDS]
+    stats.set_word_count(len(words))
+    stats.set_stopword_count(len(stop_words))
+    stats.set_stop_words(stop_words)
+    return stats
+
+
 @functools.cache
 def stopwords_class(base: type[_StopWords]) -> type[_StopWords]:
-    """``base`` with punctuation stripped in one step, where it uses newspaper3k's own
-    stripping (some languages' classes have their own)."""
-    if base.remove_punctuation is not _StopWords.remove_punctuation:
-        return base
-    return type(base.__name__, (base,), {"remove_punctuation": _strip_punctuation})
+    """``base`` with punctuation stripped in one step and stop words counted in one pass,
+    where it uses newspaper3k's own methods (some languages' classes have their own)."""
+    faster = {}
+    if base.remove_punctuation is _StopWords.remove_punctuation:
+        faster["remove_punctuation"] = _strip_punctuation
+    if base.get_stopword_count is _StopWords.get_stopword_count:
+        faster["get_stopword_count"] = _stopword_count
+    return type(base.__name__, (base,), faster) if faster else base
 
 
 class Config(_Config):

@@ -6,11 +6,13 @@ import os
 import subprocess
 import sys
 
+import lxml.etree
 import lxml.html
 import pytest
 from newspaper.cleaners import DocumentCleaner
 from newspaper.parsers import Parser
-from newspaper.text import StopWords, StopWordsArabic, StopWordsChinese
+from newspaper import Config as NewspaperConfig
+from newspaper.text import StopWordsArabic, StopWordsKorean
 
 from extractors.article import extract_article
 from extractors.newspaper_setup import CompiledParser, Config
@@ -26,7 +28,7 @@ ODD_PAGE = """<html><head><title>Odd page</title></head><body>
 <div id="side"><p>matched by ^side$</p></div>
 <div class="Main Footer-links"><p>matched: footer, links</p></div>
 <div class="author-dropdown"><span name="metaData">meta$ at the end</span></div>
-<div class="contentbody"><p>no attribute the cleaner knows</p></div>
+<div class="contentbody"><p>no attribute the cleaner knows,\n\t spread\u00a0over <b>lines</b>\r\n and tabs </p></div>
 <div name="print"><p>^print$ by name</p></div>
 <aside class="sharing TOOLS"><a href="/x">tools</a></aside>
 <p class="entry-more">entries pattern</p><p class="caption">caption</p>
@@ -88,15 +90,29 @@ def test_the_cleaned_document_is_the_one_newspaper_cleans():
         assert lxml.html.tostring(ours) == lxml.html.tostring(theirs)
 
 
-def test_stop_words_are_counted_as_newspaper_counts_them():
-    config = Config()
-    ours = config.stopwords_class(language="en")
-    theirs = StopWords(language="en")
-    for text in ("It was, as they said, the end of the day!", "“Don't—go” (they're here)...", ""):
-        assert ours.get_stopword_count(text).get_stopword_count() == theirs.get_stopword_count(text).get_stopword_count()
-        assert ours.get_stopword_count(text).get_word_count() == theirs.get_stopword_count(text).get_word_count()
-    assert issubclass(config.get_stopwords_class("zh"), StopWordsChinese)
-    assert config.get_stopwords_class("ar") is StopWordsArabic  # strips punctuation its own way
+@pytest.mark.parametrize("language,texts", [
+    ("en", ["It was, as they said, the end of the day!", "“Don't—go” (they're here)...", "", "   "]),
+    ("zh", ["乌克兰东部的战斗仍在继续，当局说。", ""]),
+])
+def test_stop_words_are_counted_as_newspaper_counts_them(language, texts):
+    ours = Config.get_stopwords_class(language)(language=language)
+    theirs = NewspaperConfig.get_stopwords_class(language)(language=language)
+    assert type(ours) is not type(theirs) and isinstance(ours, type(theirs))
+    for text in texts:
+        a, b = ours.get_stopword_count(text), theirs.get_stopword_count(text)
+        assert (a.get_word_count(), a.get_stopword_count(), a.get_stop_words()) == \
+            (b.get_word_count(), b.get_stopword_count(), b.get_stop_words())
+
+
+def test_languages_with_their_own_counting_keep_it():
+    assert Config.get_stopwords_class("ar").remove_punctuation is StopWordsArabic.remove_punctuation
+    assert Config.get_stopwords_class("ko").get_stopword_count is StopWordsKorean.get_stopword_count
+
+
+def test_element_text_is_newspapers_text():
+    for html in _pages():
+        for node in lxml.html.fromstring(html).iter(lxml.etree.Element):
+            assert CompiledParser.getText(node) == Parser.getText(node)
 
 
 IMAGES_PAGE = ("<html><head><title>Pictures of the bridge</title>{meta}</head><body><article>"
