@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from extractors.spans import sentence_pieces
 
 #: Version of the scoring rules; stored with every score so a change can be re-run.
-SCORER_VERSION = "relevance-4"
+SCORER_VERSION = "relevance-5"
 #: Articles scoring at least this are war articles (configurable: ``NEWSFACTS_RELEVANCE_THRESHOLD``).
 DEFAULT_THRESHOLD = 0.5
 
@@ -177,9 +177,26 @@ class Relevance:
 _GLUED = re.compile(r"(?<=[a-z][.!?])(?=[A-Z][a-z])|(?<=[a-z][.!?][”\"’])(?=[A-Z][a-z])")
 
 
+#: A piece ending in one of these did not end a sentence ("U.S. President Donald Trump",
+#: "Gen. Valery Gerasimov"): it is joined to the next.
+_ABBREVIATION_END = re.compile(
+    r"(?<!\w)(?:(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Prof|St|No|Jan|Feb|"
+    r"Aug|Sept?|Oct|Nov|Dec)\.)$")
+
+
 def _sentences(text: str) -> list[str]:
     text = _GLUED.sub(" ", text)
-    return [s for s in (part.strip() for part in sentence_pieces(text)) if len(s) > 2]
+    sentences: list[str] = []
+    glue = False
+    for piece in (part.strip() for part in sentence_pieces(text)):
+        if glue and piece:
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        elif len(piece) > 2:
+            sentences.append(piece)
+        else:
+            continue
+        glue = bool(_ABBREVIATION_END.search(sentences[-1]))
+    return sentences
 
 
 def _is_war_sentence(sentence: str) -> bool:
@@ -194,8 +211,10 @@ def _is_war_sentence(sentence: str) -> bool:
 
 
 def _war_words(sentence: str) -> bool:
-    """War words alone, for sentences of an article whose subject is already the war."""
-    return bool(WAR_TERMS.search(sentence) or HARM_TERMS.search(sentence))
+    """War words alone, or a party of the war with words of conflict and diplomacy ("Witkoff
+    held talks with Putin"), for sentences of an article whose subject is already the war."""
+    return bool(WAR_TERMS.search(sentence) or HARM_TERMS.search(sentence) or (
+        (UKRAINE_SIDE.search(sentence) or RUSSIA_SIDE.search(sentence)) and CONFLICT_TERMS.search(sentence)))
 
 
 def _war_consequence(text: str) -> bool:

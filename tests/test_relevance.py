@@ -6,7 +6,7 @@ the war's vocabulary the way real off-topic stories do.
 
 import pytest
 
-from extractors.relevance import DEFAULT_THRESHOLD, score_article, worth_fetching
+from extractors.relevance import DEFAULT_THRESHOLD, _sentences, score_article, worth_fetching
 from newsfacts.fixture_site import load_articles
 
 STRIKE = (
@@ -236,3 +236,30 @@ def test_a_feature_that_keeps_the_war_for_later_is_judged_by_the_whole_text():
     essay = score_article(*THIN_ESSAY)
     assert not essay.relevant, essay
     assert "the war runs through the text" not in essay.reasons
+
+
+#: Diplomacy about the war under a headline naming neither side: most sentences tie a party
+#: to talks and envoys, not to fighting words.
+TALKS = (
+    "A message carried by hand",
+    "The Kremlin said on Friday that Putin had passed a message to U.S. President Donald Trump through "
+    "envoy Steve Witkoff, a day after saying he backed a proposal for a ceasefire in Ukraine in principle. "
+    "Witkoff held talks with Putin in Moscow late on Thursday. Peskov said the timing of a call between the "
+    "two presidents would be set once Witkoff had briefed Trump. Kyiv has said it is ready for negotiations "
+    "without conditions. Putin said there were questions to settle first. European officials said Moscow "
+    "was buying time. Rubio said the onus was now on Russia. Ukrainian officials were expected in Saudi "
+    "Arabia for further talks next week. Diplomats said a deal would need guarantees for Kyiv.",
+)
+
+
+def test_diplomacy_about_the_war_counts_once_the_war_is_the_subject():
+    talks = score_article(*TALKS)
+    assert talks.relevant, talks
+    # The ceasefire sentence sets the subject; Witkoff's talks with Putin and the negotiations
+    # Kyiv is ready for are part of it, Peskov's call timing and Rubio's onus are not counted.
+    assert "4 of 9 sentences about the war (weighted share 33%)" in talks.reasons
+
+
+def test_sentences_are_not_cut_after_abbreviations():
+    assert _sentences("A message to U.S. President Donald Trump. Gen. Valery Gerasimov spoke. The end.") == [
+        "A message to U.S. President Donald Trump.", "Gen. Valery Gerasimov spoke.", "The end."]
