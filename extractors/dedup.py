@@ -165,7 +165,8 @@ def fingerprint(text: str) -> Fingerprint:
     grams = _grams(words)
     m = MinHash(num_perm=NUM_PERM, seed=_SEED)
     if grams:
-        m.update_batch([(_hash64(g.encode()) & 0xFFFFFFFF).to_bytes(4, "little") for g in grams])
+        # The low 32 bits of _hash64 as 4 little-endian bytes: the digest's first 4 bytes.
+        m.update_batch([hashlib.blake2b(g.encode(), digest_size=8).digest()[:4] for g in grams])
     values = m.hashvalues
     bands = [(b, _hash64(values[b * ROWS : (b + 1) * ROWS].astype("<u4").tobytes())) for b in range(BANDS)]
     if len(words) >= LEAD_WORDS:
